@@ -1,0 +1,87 @@
+"""Input checks shared by the public entry points.
+
+Each check raises ``TypeError`` for a value of the wrong kind and ``ValueError``
+for a value out of range; the message names the parameter, the value and the
+valid range.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+
+class AsymptoticsWarning(UserWarning):
+    """Numerical trouble that the package detected and could still answer."""
+
+
+def warn(message):
+    """Issue an :class:`AsymptoticsWarning` attributed to the caller's caller."""
+    warnings.warn(message, AsymptoticsWarning, stacklevel=3)
+
+
+def _check_integer(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def check_dimension(d, name="d"):
+    """Return ``d`` as an int after checking ``d >= 2``."""
+    return _check_integer(d, name, 2)
+
+
+def check_degree(k, name="k"):
+    """Return ``k`` as an int after checking ``k >= 0``."""
+    return _check_integer(k, name, 0)
+
+
+def check_sample_size(n, name="n"):
+    """Return ``n`` as a number after checking ``n >= 1``.
+
+    Non-integer sample sizes such as ``d**1.5`` are accepted: the deterministic
+    equivalents depend on ``n`` smoothly.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Real):
+        raise TypeError(f"{name} must be a real number >= 1, got {n!r}")
+    if math.isnan(n) or n < 1 or math.isinf(n):
+        raise ValueError(f"{name} must be a finite number >= 1, got {n}")
+    return n
+
+
+def check_nonnegative(value, name):
+    """Return ``value`` as a float after checking it is finite and ``>= 0``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number >= 0, got {value!r}")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+def check_times(t, name="t"):
+    """Return the times as a 1-d float array, checking each is ``>= 0`` (``inf`` allowed).
+
+    NaN is rejected: a time that is not a number has no risk.
+    """
+    try:
+        times = np.asarray(t, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {t!r}") from error
+    if times.ndim > 1:
+        raise ValueError(f"{name} must be a scalar or a 1-d array, got shape {times.shape}")
+    times = np.atleast_1d(times)
+    if np.isnan(times).any():
+        raise ValueError(f"{name} contains NaN; times must be numbers in [0, inf]")
+    if (times < 0).any():
+        raise ValueError(f"{name} must be >= 0, got minimum {times.min()}")
+    return times

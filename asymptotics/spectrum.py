@@ -1,0 +1,404 @@
+"""Spherical-harmonic spectrum of a dot-product kernel at finite dimension.
+
+The eigenvalue ``xi_{d,k}`` is that of the integral operator
+``f -> E_{x'}[h(<x, x'>/d) f(x')]`` under the uniform probability measure on
+the sphere of radius ``sqrt(d)``, on the ``B(d, k)``-dimensional space of
+degree-``k`` harmonics. The degrees above ``max_degree`` are kept as one lumped
+level that carries their trace ``T = sum_{k > K} B xi_k`` and Hilbert-Schmidt
+norm ``S = sum_{k > K} B xi_k^2``, so that ``sum_k B xi_k + T = h(1)``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from ._eigen import (
+    EigenEngine,
+    SeriesNotConverged,
+    exact_eigenvalues,
+    exact_second_moment,
+    quadrature_second_moment,
+)
+from ._validation import check_degree, check_dimension, warn
+from .harmonics import multiplicity
+from .kernels import Kernel
+
+__all__ = ["Spectrum", "spectrum", "DEFAULT_MAX_DEGREE"]
+
+DEFAULT_MAX_DEGREE = 12
+FLOAT_DIGITS = 16
+# Extra decimal digits carried internally beyond those promised.
+GUARD_DIGITS = 12
+MAX_GUARD_DIGITS = 400
+# Degrees beyond max_degree summed directly when the tail is too small to subtract.
+MAX_TAIL_DEGREES = 200
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Eigenvalues and multiplicities of a dot-product kernel in dimension ``d``.
+
+    Attributes
+    ----------
+    kernel : Kernel
+        The kernel the spectrum belongs to.
+    d : int
+        Dimension.
+    eigenvalues : numpy.ndarray or tuple
+        ``eigenvalues[k] = xi_{d,k}`` for ``k = 0..max_degree``: a float64
+        array (``digits=None``), a tuple of mpmath numbers (``digits=N``) or a
+        tuple of Fractions (``exact=True``). Zeros are exact zeros.
+    multiplicities : tuple of int
+        ``B(d, k)``, exact.
+    log_eigenvalues : numpy.ndarray
+        Natural logarithms of the eigenvalues (``-inf`` for exact zeros),
+        available even where ``xi_{d,k}`` underflows float64.
+    tail_trace : float, mpmath number or Fraction
+        ``T_{>K} = h(1) - sum_{k <= K} B(d, k) xi_{d,k}``.
+    tail_hilbert_schmidt : float, mpmath number or Fraction
+        ``S_{>K} = E[h(u)^2] - sum_{k <= K} B(d, k) xi_{d,k}^2``.
+    value_at_one : float, mpmath number or Fraction
+        ``h(1)``, the trace of the operator.
+    methods : tuple of str
+        How each eigenvalue was computed: ``"exact"``, ``"series"`` or
+        ``"quadrature"``.
+    digits : int or None
+        Correct significant digits promised (``None``: float64, about 15;
+        exact spectra use ``None`` with ``precision == "exact"``).
+    precision : str
+        ``"float64"``, ``"mpmath"`` or ``"exact"``.
+    """
+
+    kernel: Kernel
+    d: int
+    eigenvalues: object
+    multiplicities: tuple
+    log_eigenvalues: np.ndarray
+    tail_trace: object
+    tail_hilbert_schmidt: object
+    value_at_one: object
+    methods: tuple
+    digits: object
+    precision: str
+
+    @property
+    def max_degree(self):
+        """Highest degree computed individually."""
+        return len(self.multiplicities) - 1
+
+    @property
+    def degree_masses(self):
+        """``B(d, k) xi_{d,k}`` per degree, in the spectrum's number type.
+
+        For the float64 spectrum the products are formed from the logarithms,
+        so they are correct even where ``B(d, k)`` overflows float64.
+        """
+        if self.precision == "float64":
+            logs = self.log_eigenvalues + np.array([_log_int(b) for b in self.multiplicities])
+            return np.exp(logs)
+        return tuple(b * xi for b, xi in zip(self.multiplicities, self.eigenvalues))
+
+    @property
+    def tail_eigenvalue(self):
+        """Eigenvalue ``S/T`` of the lumped tail level (0 when there is no tail)."""
+        if self.tail_trace == 0:
+            return 0 * self.tail_trace
+        return self.tail_hilbert_schmidt / self.tail_trace
+
+    @property
+    def tail_multiplicity(self):
+        """Multiplicity ``T^2/S`` of the lumped tail level (0 when there is no tail)."""
+        if self.tail_trace == 0:
+            return 0 * self.tail_trace
+        return self.tail_trace**2 / self.tail_hilbert_schmidt
+
+    def levels(self):
+        """Float64 levels for the risk engines.
+
+        Returns
+        -------
+        eigenvalues, masses : numpy.ndarray
+            One entry per degree ``0..max_degree`` and, when the tail trace is
+            positive, a last entry for the lumped tail: eigenvalue ``S/T`` and
+            mass ``T``. The mass of a level is multiplicity times eigenvalue.
+        """
+        eigenvalues = np.exp(self.log_eigenvalues)
+        masses = np.asarray(self.degree_masses, dtype=float)
+        if self.tail_trace > 0:
+            eigenvalues = np.append(eigenvalues, float(self.tail_eigenvalue))
+            masses = np.append(masses, float(self.tail_trace))
+        return eigenvalues, masses
+
+    def __repr__(self):
+        shown = ", ".join(f"{float(x):.6g}" for x in list(self.eigenvalues)[:5])
+        more = ", ..." if self.max_degree >= 5 else ""
+        return (
+            f"Spectrum(kernel={self.kernel.name!r}, d={self.d}, max_degree={self.max_degree}, "
+            f"precision={self.precision!r}, eigenvalues=[{shown}{more}], "
+            f"tail_trace={float(self.tail_trace):.6g})"
+        )
+
+
+def _log_int(value):
+    """Natural logarithm of a positive Python int of any size."""
+    bits = value.bit_length()
+    if bits < 1000:
+        return math.log(value)
+    shift = bits - 64
+    return math.log(value >> shift) + shift * math.log(2)
+
+
+def _check_digits(digits):
+    if digits is None:
+        return None
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
+        raise TypeError(f"digits must be None or an integer in [1, 10000], got {digits!r}")
+    if not 1 <= digits <= 10000:
+        raise ValueError(f"digits must be None or an integer in [1, 10000], got {digits}")
+    return int(digits)
+
+
+def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
+    """Compute the spherical-harmonic eigen-decomposition of a dot-product kernel.
+
+    Parameters
+    ----------
+    kernel : Kernel
+        The kernel ``h``, for example ``asymptotics.kernels.relu_ntk()``.
+    d : int
+        Dimension, ``d >= 2``; the inputs are uniform on the sphere of radius
+        ``sqrt(d)``.
+    max_degree : int, optional
+        Highest degree computed individually; the rest is lumped into one
+        level. Defaults to the degree of a polynomial kernel and to
+        ``DEFAULT_MAX_DEGREE`` (12) otherwise.
+    digits : int, optional
+        ``None`` for float64 results; ``N`` for mpmath numbers with ``N``
+        correct significant digits.
+    exact : bool
+        Exact Fractions; only for polynomial kernels with rational coefficients.
+
+    Returns
+    -------
+    Spectrum
+        ``xi_{d,k}``, the eigenvalue of ``f -> E_{x'}[h(<x,x'>/d) f(x')]``
+        under the uniform probability measure, for ``k <= max_degree``, with
+        exact multiplicities ``B(d, k)`` and the lumped tail.
+
+    Notes
+    -----
+    With Taylor coefficients ``a_m`` the eigenvalues follow from
+    ``xi_{d,k} = sum_j a_{k+2j} (k+2j)! / (2^(k+2j) j! (d/2)_{k+j})``; when
+    the series converges too slowly (arc-cosine kernels at small ``d``) or no
+    coefficients are known, from Gauss-Legendre quadrature in the angle. Both
+    run in mpmath with guard digits; the requested accuracy is checked by the
+    size of the series remainder or by doubling the quadrature nodes.
+
+    Examples
+    --------
+    >>> from asymptotics import kernels
+    >>> s = spectrum(kernels.relu_ntk(), d=3, max_degree=4)
+    >>> [round(float(x), 10) for x in s.eigenvalues]
+    [0.5, 0.3333333333, 0.078125, 0.0, 0.0052083333]
+    >>> spectrum(kernels.polynomial([0, 0, 1]), d=10, exact=True).eigenvalues
+    (Fraction(1, 10), Fraction(0, 1), Fraction(1, 60))
+    """
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"kernel must be an asymptotics.Kernel, got {type(kernel).__name__}")
+    d = check_dimension(d)
+    digits = _check_digits(digits)
+    if max_degree is None:
+        degree = kernel.polynomial_degree
+        max_degree = DEFAULT_MAX_DEGREE if degree is None else degree
+    max_degree = check_degree(max_degree, name="max_degree")
+    multiplicities = tuple(multiplicity(d, k) for k in range(max_degree + 1))
+    if exact:
+        if digits is not None:
+            raise ValueError("exact=True and digits are exclusive; pass one of them")
+        return _exact_spectrum(kernel, d, max_degree, multiplicities)
+
+    promised = FLOAT_DIGITS if digits is None else digits
+    guard = GUARD_DIGITS
+    while True:
+        with mpmath.workdps(promised + guard):
+            values, methods = _mp_eigenvalues(kernel, d, max_degree, promised, guard)
+            try:
+                tail = _mp_tail(kernel, d, values, multiplicities, promised, guard)
+                break
+            except _TailUnresolved as unresolved:
+                # The tail is a small difference of large sums: carry more digits.
+                if guard >= MAX_GUARD_DIGITS:
+                    raise ArithmeticError(str(unresolved)) from None
+                guard = min(MAX_GUARD_DIGITS, max(2 * guard, unresolved.guard))
+    return _present(kernel, d, values, multiplicities, methods, *tail, digits)
+
+
+class _TailUnresolved(Exception):
+    """The tail is below the resolution of subtraction at the current guard digits."""
+
+    def __init__(self, message, guard):
+        super().__init__(message)
+        self.guard = guard
+
+
+def _exact_spectrum(kernel, d, max_degree, multiplicities):
+    coefficients = kernel.polynomial_coefficients
+    if coefficients is None:
+        raise ValueError(
+            f"exact=True needs a polynomial kernel with rational coefficients; "
+            f"{kernel.name!r} is not one"
+        )
+    degree = kernel.polynomial_degree
+    values = exact_eigenvalues(coefficients, d, max(max_degree, degree))
+    h_one = sum(coefficients, Fraction(0))
+    trace = h_one - sum(b * x for b, x in zip(multiplicities, values))
+    hilbert_schmidt = exact_second_moment(coefficients, d) - sum(
+        b * x * x for b, x in zip(multiplicities, values)
+    )
+    kept = tuple(values[: max_degree + 1])
+    logs = np.array([math.log(x) if x > 0 else -math.inf for x in kept])
+    _check_positive_semidefinite(kernel, d, kept, [0] * len(kept))
+    return Spectrum(
+        kernel, d, kept, multiplicities, logs, trace, hilbert_schmidt, h_one,
+        ("exact",) * len(kept), None, "exact",
+    )  # fmt: skip
+
+
+def _mp_eigenvalues(kernel, d, max_degree, promised, guard):
+    tolerance = mpmath.mpf(10) ** (-(promised + guard // 2))
+    engine = EigenEngine(kernel, d, tolerance)
+    values, methods, errors = [], [], []
+    for k in range(max_degree + 1):
+        value, method = engine.eigenvalue(k)
+        values.append(value)
+        methods.append(method)
+        errors.append(engine.quadrature_error(k) if method == "quadrature" else mpmath.mpf(0))
+    values = _zero_within_error(kernel, d, values, errors)
+    _check_positive_semidefinite(kernel, d, values, errors)
+    return values, methods
+
+
+def _zero_within_error(kernel, d, values, errors):
+    """Replace quadrature eigenvalues indistinguishable from 0 by 0, with a warning."""
+    zeroed = [k for k, (v, e) in enumerate(zip(values, errors)) if e > 0 and abs(v) <= e]
+    if zeroed:
+        warn(
+            f"eigenvalues of kernel {kernel.name!r} at d={d} for degrees {zeroed} are zero "
+            f"within the quadrature error and are reported as 0"
+        )
+    return [mpmath.mpf(0) if k in zeroed else v for k, v in enumerate(values)]
+
+
+def _check_positive_semidefinite(kernel, d, values, errors):
+    for k, (value, error) in enumerate(zip(values, errors)):
+        if value < 0 and abs(value) > error:
+            raise ValueError(
+                f"kernel {kernel.name!r} is not positive semidefinite on the sphere in "
+                f"dimension d={d}: the eigenvalue of degree {k} is {mpmath.nstr(value, 6)} < 0"
+            )
+
+
+def _mp_tail(kernel, d, values, multiplicities, promised, guard):
+    """Tail trace and Hilbert-Schmidt norm beyond the computed degrees, with ``h(1)``.
+
+    Each eigenvalue carries ``guard/2`` digits beyond those promised, so a tail
+    obtained by subtraction from ``h(1)`` or ``E[h^2]`` is resolved when it is
+    above ``10^-(guard/2 - 1)`` of that reference; otherwise the direct sum over
+    the higher degrees is used, or :class:`_TailUnresolved` asks for more digits.
+    """
+    h_one = kernel.at_one()
+    max_degree = len(values) - 1
+    degree = kernel.polynomial_degree
+    if degree is not None and degree <= max_degree:
+        return mpmath.mpf(0), mpmath.mpf(0), h_one
+    masses = [b * x for b, x in zip(multiplicities, values)]
+    tolerance = mpmath.mpf(10) ** (-promised)
+    direct_trace, direct_hilbert_schmidt = _direct_tail(kernel, d, max_degree, tolerance)
+    resolution = mpmath.mpf(10) ** (-(guard // 2 - 1))
+
+    trace = direct_trace
+    if trace is None:
+        trace = h_one - mpmath.fsum(masses)
+        _check_resolved("tail trace", trace, abs(h_one), resolution, kernel, d, max_degree)
+
+    hilbert_schmidt = direct_hilbert_schmidt
+    if hilbert_schmidt is None:
+        second = quadrature_second_moment(kernel, d, tolerance * resolution)
+        hilbert_schmidt = second - mpmath.fsum(m * x for m, x in zip(masses, values))
+        _check_resolved("tail Hilbert-Schmidt norm", hilbert_schmidt, second, resolution, kernel, d, max_degree)
+    return trace, hilbert_schmidt, h_one
+
+
+def _check_resolved(what, value, reference, resolution, kernel, d, max_degree):
+    if value > reference * resolution:
+        return
+    ratio = reference / value if value > 0 else mpmath.mpf(10) ** 200
+    raise _TailUnresolved(
+        f"the {what} of kernel {kernel.name!r} at d={d} beyond degree {max_degree} is too "
+        f"small to resolve by subtraction (about {mpmath.nstr(value, 3)})",
+        guard=2 * (int(mpmath.log10(ratio)) + 3),
+    )
+
+
+def _direct_tail(kernel, d, max_degree, tolerance):
+    """``(T, S)`` summed over the degrees above ``max_degree``; None for a sum that is slow.
+
+    The remainder after the last degree is bounded by the geometric series of
+    the ratio of the last two non-zero terms, which must be below 1/2. Smooth
+    kernels at any ``d``, and every catalogue kernel at large ``d`` for ``S``,
+    converge in a few degrees.
+    """
+    if not kernel.has_coefficients:
+        return None, None
+    engine = EigenEngine(kernel, d, tolerance * mpmath.mpf("1e-3"))
+    sums = [mpmath.mpf(0), mpmath.mpf(0)]
+    previous = [None, None]
+    done = [False, False]
+    for k in range(max_degree + 1, max_degree + MAX_TAIL_DEGREES + 1):
+        try:
+            value = engine.series(k)
+        except SeriesNotConverged:
+            break
+        if value == 0:
+            continue
+        mass = multiplicity(d, k) * value
+        for i, term in enumerate((mass, mass * value)):
+            if done[i]:
+                continue
+            sums[i] += term
+            if previous[i] is not None:
+                ratio = term / previous[i]
+                done[i] = ratio < mpmath.mpf("0.5") and term * ratio / (1 - ratio) <= tolerance * sums[i]
+            previous[i] = term
+        if all(done) or (done[1] and k > max_degree + 20):
+            break
+    return tuple(total if finished else None for total, finished in zip(sums, done))
+
+
+def _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt, h_one, digits):
+    """Convert the mpmath results to the requested number type."""
+    logs = np.array([float(mpmath.log(v)) if v > 0 else -math.inf for v in values])
+    if digits is not None:
+        with mpmath.workdps(digits):
+            rounded = tuple(+v for v in values)
+            return Spectrum(
+                kernel, d, rounded, multiplicities, logs, +trace, +hilbert_schmidt, +h_one,
+                tuple(methods), digits, "mpmath",
+            )  # fmt: skip
+    floats = np.array([float(v) for v in values])
+    underflow = [k for k, (v, f) in enumerate(zip(values, floats)) if v != 0 and abs(f) < 2.3e-308]
+    if underflow:
+        warn(
+            f"eigenvalues of degrees {underflow} at d={d} are below the float64 range; "
+            f"their values are in log_eigenvalues, or use digits=N for mpmath numbers"
+        )
+    return Spectrum(
+        kernel, d, floats, multiplicities, logs, float(trace), float(hilbert_schmidt),
+        float(h_one), tuple(methods), None, "float64",
+    )  # fmt: skip
