@@ -34,6 +34,9 @@ NEWTON_ITERATIONS = 40
 RESIDUAL_TOLERANCE = 1e-12
 # Halvings of a contour step tried before the solver gives up.
 MAX_SUBSTEP_HALVINGS = 12
+# exp(-FROZEN_EXPONENT) is below float64 resolution with a margin for the
+# spread of sampled smallest eigenvalues around the deterministic edge.
+FROZEN_EXPONENT = 80.0
 
 
 class EmpiricalRisk(NamedTuple):
@@ -97,6 +100,35 @@ class _Problem:
         self.spectrum = spectrum
         # Energy on degrees with a zero eigenvalue is never learned: it acts as noise.
         self.unlearnable = float(energies[eigenvalues == 0].sum())
+
+    def smallest_rate(self):
+        """Deterministic equivalent of the smallest eigenvalue of ``K/n`` (0 when rank <= n).
+
+        The edge of the spectrum is where ``ds/dkappa = 1 - df_2(kappa)/n``
+        vanishes: ``df_2(kappa_e) = n`` with ``0 < kappa_e < kappa_0``, and the
+        edge is ``-s(kappa_e) = kappa_e (df_1(kappa_e)/n - 1)``.
+        """
+        if self.rank <= self.n:
+            return 0.0
+        kappa0 = _interpolation_ridge(self)
+        lower, upper = kappa0, kappa0
+        while self._df2(lower) < self.n:
+            lower /= 16
+            if lower < 1e-300:
+                return 0.0
+        for _ in range(200):
+            middle = np.sqrt(lower * upper)
+            if self._df2(middle) > self.n:
+                lower = middle
+            else:
+                upper = middle
+            if upper - lower <= 1e-12 * upper:
+                break
+        value, _ = self.s_of_kappa(np.array(upper))
+        return max(-float(value), 0.0)
+
+    def _df2(self, kappa):
+        return (self.masses * self.eigenvalues / (self.eigenvalues + kappa) ** 2).sum()
 
     def s_of_kappa(self, kappa):
         """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
@@ -235,7 +267,14 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     if end.any():
         bias[end], variance[end], train[end] = _ridgeless(problem)
 
-    middle = ~(start | end)
+    # Beyond the slowest empirical time scale the curves sit at their t = inf
+    # values to float64 precision; Talbot inversion would only add round-off.
+    rate = problem.smallest_rate()
+    frozen = ~end & (times >= FROZEN_EXPONENT / rate if rate > 0 else False)
+    if frozen.any():
+        bias[frozen], variance[frozen], train[frozen] = _ridgeless(problem)
+
+    middle = ~(start | end | frozen)
     if middle.any():
         values = _flow(problem, times[middle], nodes)
         bias[middle], variance[middle], train[middle] = values

@@ -1,0 +1,313 @@
+"""Command line: ``asymptotics [curves|spectrum|stages] [options]``.
+
+With no arguments it computes the default job: the ReLU NTK at ``d = 100``,
+``n = d^1.5``, energy 1 in degrees 1, 2 and 3, noise 0.25, and prints the
+oracle, test and training risk over time with the stage of each row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+import warnings
+
+import numpy as np
+
+from . import kernels
+from ._validation import AsymptoticsWarning
+from .empirical import empirical_risk
+from .oracle import oracle_risk
+from .spectrum import DEFAULT_MAX_DEGREE, spectrum
+from .stages import limit_stages, stage_of, stages
+from .targets import Target
+
+CONVENTIONS = (
+    "Gradient flow on half the squared loss, empirical loss averaged over n, from f = 0.\n"
+    "Test and oracle risk E(y - f(x))^2 include the noise; train is (1/n) sum (y_i - f(x_i))^2.\n"
+    "Empirical curves are deterministic equivalents of the mean over training sets."
+)
+COMMANDS = ("curves", "spectrum", "stages")
+
+
+class UsageError(Exception):
+    """An invalid command-line value, reported as one sentence."""
+
+
+def _kernel(args):
+    name = args.kernel
+    if name == "relu_ntk":
+        return kernels.relu_ntk()
+    if name == "exponential":
+        return kernels.exponential(args.scale)
+    if name in ("arccos0", "arccos1"):
+        return kernels.arccos(int(name[-1]))
+    if name == "polynomial":
+        if not args.coefficients:
+            raise UsageError("--kernel polynomial needs --coefficients, for example 1,2,1")
+        return kernels.polynomial(_numbers(args.coefficients, "--coefficients"))
+    raise UsageError(f"unknown kernel {name!r}")
+
+
+def _numbers(text, option):
+    try:
+        return [float(part) if any(c in part for c in ".eE") else int(part) for part in text.split(",")]
+    except ValueError:
+        raise UsageError(f"{option} must be comma-separated numbers, got {text!r}") from None
+
+
+def _energies(text):
+    energies = {}
+    for part in text.split(","):
+        degree, sep, energy = part.partition(":")
+        try:
+            energies[int(degree)] = float(energy)
+        except ValueError:
+            raise UsageError(
+                f"--energies must look like 1:1,2:0.5 (degree:energy), got {text!r}"
+            ) from None
+        if not sep:
+            raise UsageError(f"--energies must look like 1:1,2:0.5 (degree:energy), got {text!r}")
+    return energies
+
+
+def _add_problem_options(parser, with_samples=True):
+    parser.add_argument(
+        "--kernel",
+        default="relu_ntk",
+        choices=["relu_ntk", "exponential", "arccos0", "arccos1", "polynomial"],
+        help="kernel h(u) of u = <x, x'>/d (default: relu_ntk, h(u) = u k0(u) + k1(u), h(1) = 2)",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="beta in h(u) = exp(beta u) for --kernel exponential (default 1)")
+    parser.add_argument("--coefficients", help="c_0,c_1,... of h(u) = sum_j c_j u^j for --kernel polynomial")
+    parser.add_argument("--energies", default="1:1,2:1,3:1", help="target energy ||P_k f||^2 per degree k, as k:energy pairs (default 1:1,2:1,3:1)")
+    parser.add_argument("--noise", type=float, default=0.25, help="label-noise variance sigma^2 (default 0.25)")
+    parser.add_argument("--max-degree", type=int, help=f"highest degree computed individually; the rest is one lumped level (default {DEFAULT_MAX_DEGREE} or more)")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    if with_samples:
+        parser.add_argument("--d", type=int, default=100, help="dimension d: inputs uniform on the sphere of radius sqrt(d) (default 100)")
+        samples = parser.add_mutually_exclusive_group()
+        samples.add_argument("--n", type=float, help="number of samples n (default d^alpha)")
+        samples.add_argument("--alpha", type=float, default=1.5, help="sample exponent: n = d^alpha (default 1.5)")
+
+
+def build_parser():
+    """The argument parser of the ``asymptotics`` command."""
+    parser = argparse.ArgumentParser(
+        prog="asymptotics",
+        description="Learning curves of kernel gradient flow on the sphere, computed analytically. "
+        "Commands: curves (default), spectrum, stages.",
+        epilog=CONVENTIONS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    curves = commands.add_parser("curves", help="oracle, test and train risk over time with the three stages")
+    _add_problem_options(curves)
+    curves.add_argument("--t-min", type=float, default=0.1, help="first time, in gradient-flow time units (default 0.1)")
+    curves.add_argument("--t-max", type=float, help="last finite time (default 100 times the start of stage 3)")
+    curves.add_argument("--points", type=int, default=25, help="log-spaced finite times, plus t = inf (default 25)")
+
+    spectrum_parser = commands.add_parser("spectrum", help="eigenvalue, multiplicity and degree mass per degree")
+    _add_problem_options(spectrum_parser, with_samples=False)
+    spectrum_parser.add_argument("--d", type=int, default=100, help="dimension d (default 100)")
+    spectrum_parser.add_argument("--digits", type=int, help="significant digits with mpmath (default float64)")
+
+    stages_parser = commands.add_parser("stages", help="the d -> inf stage table for n = d^alpha")
+    _add_problem_options(stages_parser, with_samples=False)
+    stages_parser.add_argument("--alpha", type=float, default=1.5, help="sample exponent, n = d^alpha, not an integer (default 1.5)")
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "curves")
+    args = build_parser().parse_args(argv)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AsymptoticsWarning)
+            output = {"curves": _curves, "spectrum": _spectrum, "stages": _stages}[args.command](args)
+        sys.stdout.write(output)
+        for warning in caught:
+            if issubclass(warning.category, AsymptoticsWarning):
+                print(f"warning: {warning.message}", file=sys.stderr)
+    except (UsageError, ValueError, TypeError, ArithmeticError) as error:
+        print(f"asymptotics: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _problem(args):
+    kernel = _kernel(args)
+    target = Target(_energies(args.energies), noise=args.noise)
+    return kernel, target
+
+
+def _curves(args):
+    kernel, target = _problem(args)
+    d = args.d
+    n = args.n if args.n is not None else float(d) ** args.alpha
+    if args.points < 1:
+        raise UsageError(f"--points must be >= 1, got {args.points}")
+    max_degree = args.max_degree
+    if max_degree is None:
+        max_degree = max(DEFAULT_MAX_DEGREE, target.max_degree + 2)
+    spec = spectrum(kernel, d, max_degree=max_degree)
+    report = stages(spec, target, n)
+    last = args.t_max or 100 * (report.t2 if math.isfinite(report.t2) else report.t1)
+    if not args.t_min > 0 or not last > args.t_min:
+        raise UsageError(f"need 0 < --t-min < --t-max, got {args.t_min} and {last}")
+    times = np.append(np.geomspace(args.t_min, last, args.points), np.inf)
+    empirical = empirical_risk(spec, target, n, times)
+    oracle = oracle_risk(spec, target, times)
+    stage = stage_of(report, times)
+    columns = {
+        "time": times,
+        "stage": stage,
+        "oracle": oracle,
+        "test": empirical.test,
+        "train": empirical.train,
+        "bias": empirical.bias,
+        "variance": empirical.variance,
+    }
+    if args.format != "table":
+        meta = {"kernel": kernel.name, "d": d, "n": n, "noise": target.noise,
+                "energies": dict(target.energies), "t1": report.t1, "t2": report.t2}  # fmt: skip
+        return _machine(columns, args.format, meta)
+    return _curves_table(kernel, d, n, target, columns, report)
+
+
+def _curves_table(kernel, d, n, target, columns, report):
+    lines = [
+        f"{kernel.name} at d = {d}, n = {_g(n)} (log_d n = {math.log(n) / math.log(d):.3g}), "
+        f"noise {_g(target.noise)}, energies {_energy_text(target)}",
+        CONVENTIONS,
+        "",
+        f"{'time':>12} {'stage':>5} {'oracle':>11} {'test':>11} {'train':>11}",
+    ]
+    for t, s, o, te, tr in zip(*(columns[k] for k in ("time", "stage", "oracle", "test", "train"))):
+        lines.append(f"{_g(t):>12} {s:>5} {_g(o):>11} {_g(te):>11} {_g(tr):>11}")
+    l = report.learnable_degree
+    lines += [
+        "",
+        f"Learnable degree l = {l} (largest l with N(d, <=l) <= n).",
+        f"Stage 2 starts at t1 = n / (2 T_>{l}) = {_g(report.t1)}  (T_>{l} = {_g(report.tail_trace)}, "
+        f"kernel trace above degree {l}).",
+        f"Stage 3 starts at t2 = 1 / (2 xi_{report.next_degree}) = {_g(report.t2)}  "
+        f"(degree {report.next_degree} learned by the oracle).",
+    ]
+    if report.has_second_stage:
+        lines.append(
+            f"Mid stage 2 (t = {_g(report.middle_time)}): oracle {_g(report.middle_oracle)}, "
+            f"test {_g(report.middle_test)}, train {_g(report.middle_train)}."
+        )
+    else:
+        lines.append("No stage 2 at this (d, n): the oracle moves on before the training risk falls.")
+    lines += [
+        f"Leading-order test plateau sigma^2 + sum_(k > {l}) ||P_k f||^2 = {_g(report.plateau)}; "
+        f"test risk at t = inf: {_g(report.final_test)}.",
+        f"Oracle risk at t = inf (noise + energy on zero eigenvalues): {_g(report.oracle_floor)}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _spectrum(args):
+    kernel = _kernel(args)
+    max_degree = args.max_degree if args.max_degree is not None else None
+    spec = spectrum(kernel, args.d, max_degree=max_degree, digits=args.digits)
+    d = spec.d
+    masses = spec.degree_masses
+    columns = {
+        "degree": list(range(spec.max_degree + 1)),
+        "eigenvalue": list(spec.eigenvalues),
+        "multiplicity": list(spec.multiplicities),
+        "degree_mass": list(masses),
+        "scaled_eigenvalue": [x * d**k for k, x in enumerate(spec.eigenvalues)],
+    }
+    if args.format != "table":
+        meta = {"kernel": kernel.name, "d": d, "precision": spec.precision,
+                "tail_trace": spec.tail_trace, "tail_hilbert_schmidt": spec.tail_hilbert_schmidt}  # fmt: skip
+        return _machine(columns, args.format, meta)
+    lines = [
+        f"{kernel.name} at d = {d} ({spec.precision}); xi_k is the eigenvalue under the uniform "
+        f"probability measure, B(d, k) its multiplicity.",
+        "",
+        f"{'k':>4} {'xi_k':>24} {'B(d, k)':>24} {'B xi_k':>14} {'d^k xi_k':>14}",
+    ]
+    for row in zip(*columns.values()):
+        k, xi, b, mass, scaled = row
+        lines.append(f"{k:>4} {_g(xi, 17):>24} {_int_text(b):>24} {_g(mass):>14} {_g(scaled):>14}")
+    lines.append(
+        f"Lumped tail above degree {spec.max_degree}: trace {_g(spec.tail_trace)}, "
+        f"Hilbert-Schmidt norm {_g(spec.tail_hilbert_schmidt)}; h(1) = {_g(spec.value_at_one)}."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _stages(args):
+    kernel, target = _problem(args)
+    rows = limit_stages(kernel, target, args.alpha)
+    columns = {
+        "gamma_low": [r.gamma_low for r in rows],
+        "gamma_high": [r.gamma_high for r in rows],
+        "stage": [r.stage for r in rows],
+        "oracle": [r.oracle for r in rows],
+        "test": [r.test for r in rows],
+        "train": [r.train for r in rows],
+    }
+    if args.format != "table":
+        return _machine(columns, args.format, {"kernel": kernel.name, "alpha": args.alpha})
+    lines = [
+        f"{kernel.name}, n = d^{args.alpha}, t = d^gamma, d -> inf; noise {_g(target.noise)}, "
+        f"energies {_energy_text(target)}. Risks include the noise.",
+        "",
+        f"{'gamma':>14} {'stage':>5} {'oracle':>9} {'test':>9} {'train':>9}",
+    ]
+    for r in rows:
+        window = f"{_g(r.gamma_low)}..{_g(r.gamma_high)}"
+        lines.append(f"{window:>14} {r.stage:>5} {_g(r.oracle):>9} {_g(r.test):>9} {_g(r.train):>9}")
+    return "\n".join(lines) + "\n"
+
+
+def _machine(columns, format, meta):
+    """Columns as CSV (one row per entry) or JSON (with the metadata)."""
+    def plain(value):
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        return float(value) if math.isfinite(float(value)) else str(float(value))
+
+    if format == "json":
+        data = {key: [plain(v) for v in values] for key, values in columns.items()}
+        meta = {k: (plain(v) if isinstance(v, (int, float, np.number)) else v) for k, v in meta.items()}
+        return json.dumps({"meta": meta, "columns": data}, indent=1, default=str) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns.keys())
+    for row in zip(*columns.values()):
+        writer.writerow([repr(plain(v)) if isinstance(plain(v), float) else plain(v) for v in row])
+    return buffer.getvalue()
+
+
+def _g(value, digits=6):
+    value = float(value)
+    if math.isinf(value):
+        return "inf"
+    return f"{value:.{digits}g}"
+
+
+def _int_text(value):
+    text = str(value)
+    return text if len(text) <= 24 else f"{float(value):.6e}"
+
+
+def _energy_text(target):
+    return ", ".join(f"{k}:{_g(e)}" for k, e in target.energies.items()) or "none"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
