@@ -9,9 +9,38 @@ in ``R^d``; kernel ``h(<x, x'>/d)``; gradient flow on half the squared loss
 
 from . import kernels
 from ._validation import AsymptoticsWarning
+from .empirical import EmpiricalRisk, RidgeRisk, empirical_risk, ridge_risk
 from .harmonics import cumulative_dimension, gegenbauer, learnable_degree, multiplicity
 from .kernels import Kernel
+from .limits import LimitStage, StageReport, limit_stages, stage_of, stages
+from .oracle import oracle_risk
+from .simulation import SimulationResult, simulate
 from .spectrum import Spectrum, spectrum
 from .targets import Target
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "AsymptoticsWarning",
+    "EmpiricalRisk",
+    "Kernel",
+    "LimitStage",
+    "RidgeRisk",
+    "SimulationResult",
+    "Spectrum",
+    "StageReport",
+    "Target",
+    "cumulative_dimension",
+    "empirical_risk",
+    "gegenbauer",
+    "kernels",
+    "learnable_degree",
+    "limit_stages",
+    "multiplicity",
+    "oracle_risk",
+    "ridge_risk",
+    "simulate",
+    "spectrum",
+    "stage_of",
+    "stages",
+]

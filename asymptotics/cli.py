@@ -22,7 +22,7 @@ from ._validation import AsymptoticsWarning
 from .empirical import empirical_risk
 from .oracle import oracle_risk
 from .spectrum import DEFAULT_MAX_DEGREE, spectrum
-from .stages import limit_stages, stage_of, stages
+from .limits import limit_stages, stage_of, stages
 from .targets import Target
 
 CONVENTIONS = (

@@ -9,7 +9,7 @@ import pytest
 from asymptotics import Target, kernels, multiplicity, spectrum
 from asymptotics.empirical import empirical_risk
 from asymptotics.oracle import oracle_risk
-from asymptotics.stages import limit_stages, stage_of, stages
+from asymptotics.limits import limit_stages, stage_of, stages
 
 
 def test_boundaries_of_cubic_kernel_are_exact():
