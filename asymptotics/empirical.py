@@ -297,19 +297,22 @@ def _flow(problem, times, nodes):
     ).sum(axis=-1)
     train = laplace.invert(g, weight, 2 * times)
 
+    # Two-variable transforms: rows over the upper nodes, columns over the whole
+    # contour; conjugate symmetry supplies the lower rows (see laplace.invert_pair_diagonal).
     full_s, full_weight = laplace.full_contour(zeta, weight)
-    s_test = full_s[None, :] / times[:, None]
-    kappa_test = np.concatenate([kappa[:count], np.conj(kappa[:count, 1:])], axis=1)
-    resolvent = 1 / (problem.eigenvalues + kappa_test[..., None])
-    energy = np.einsum("tik,k,tjk->tij", resolvent, problem.energies, resolvent)
-    overlap = np.einsum(
-        "tik,k,tjk->tij", resolvent, problem.masses * problem.eigenvalues / problem.n, resolvent
-    )
-    denominator = s_test[:, :, None] * s_test[:, None, :] * (1 - overlap)
-    bias_transform = kappa_test[:, :, None] * kappa_test[:, None, :] * energy / denominator
-    bias = laplace.invert_pair_diagonal(bias_transform, full_weight, times)
+    s_rows = s[:count]
+    s_columns = full_s[None, :] / times[:, None]
+    kappa_rows = kappa[:count]
+    kappa_columns = np.concatenate([kappa_rows, np.conj(kappa_rows[:, 1:])], axis=1)
+    rows = 1 / (problem.eigenvalues + kappa_rows[..., None])
+    columns = np.swapaxes(1 / (problem.eigenvalues + kappa_columns[..., None]), 1, 2)
+    energy = (rows * problem.energies) @ columns
+    overlap = (rows * (problem.masses * problem.eigenvalues / problem.n)) @ columns
+    denominator = s_rows[:, :, None] * s_columns[:, None, :] * (1 - overlap)
+    bias_transform = kappa_rows[:, :, None] * kappa_columns[:, None, :] * energy / denominator
+    bias = laplace.invert_pair_diagonal(bias_transform, weight, full_weight, times)
     variance = problem.noise * laplace.invert_pair_diagonal(
-        overlap / denominator, full_weight, times
+        overlap / denominator, weight, full_weight, times
     )
     return bias, variance, train
 

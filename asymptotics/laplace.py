@@ -93,15 +93,22 @@ def full_contour(zeta, weight):
     return nodes, weights
 
 
-def invert_pair_diagonal(matrix, weights, t):
-    """Two-variable inversion at ``(t, t)`` from ``F(s_i, s_j)`` on the whole contour.
+def invert_pair_diagonal(rows, weight, full_weights, t):
+    """Two-variable inversion at ``(t, t)`` from ``F(s_i, s_j)`` for upper-half rows.
+
+    ``F(conj s_1, conj s_2) = conj F(s_1, s_2)`` makes the rows of the lower half
+    of the contour the conjugates of the upper rows, so only the ``M`` upper
+    rows against all ``2M - 1`` columns are needed.
 
     Parameters
     ----------
-    matrix : array of complex, shape (..., N, N)
-        ``F(zeta_i / t, zeta_j / t)`` over the nodes of :func:`full_contour`.
-    weights : array of complex, shape (N,)
-        The matching weights from :func:`full_contour`.
+    rows : array of complex, shape (..., M, 2M - 1)
+        ``F(zeta_i / t, zeta_j / t)`` with ``i`` over the upper nodes of
+        :func:`talbot_nodes` and ``j`` over the nodes of :func:`full_contour`.
+    weight : array of complex, shape (M,)
+        From :func:`talbot_nodes`.
+    full_weights : array of complex, shape (2M - 1,)
+        From :func:`full_contour`.
     t : array of float, shape (...)
         Positive times.
 
@@ -109,6 +116,15 @@ def invert_pair_diagonal(matrix, weights, t):
     -------
     numpy.ndarray
         ``f(t, t)`` where ``F`` is the two-variable Laplace transform of ``f``.
+
+    Examples
+    --------
+    >>> zeta, weight = talbot_nodes()
+    >>> nodes, weights = full_contour(zeta, weight)
+    >>> t = np.array([0.7])
+    >>> s1, s2 = zeta[None, :, None] / t, nodes[None, None, :] / t
+    >>> f = invert_pair_diagonal(1 / ((s1 + 1) * (s2 + 2)), weight, weights, t)
+    >>> bool(np.allclose(f, np.exp(-3 * t), rtol=1e-10))
+    True
     """
-    total = np.einsum("i,...ij,j->...", weights, matrix, weights)
-    return total.real / (t * t)
+    return invert(rows @ full_weights, weight, t) / t
