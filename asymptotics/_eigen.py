@@ -284,11 +284,12 @@ def quadrature_eigenvalues(kernel, d, max_degree, tolerance):
         h_value = kernel.evaluate_angle(theta)
         return [h_value * p for p in gegenbauer_all(max_degree, d, u)]
 
+    roundoff = mpmath.mpf(10) ** (-value_digits(kernel) + 3)
     previous = None
     for level in range(MIN_QUADRATURE_LEVEL, MAX_QUADRATURE_LEVEL + 1):
         totals, absolute = _integrate_angle(integrands, d, level)
         values = [scale * v for v in totals]
-        floors = [scale * a * mpmath.mpf(10) ** (-mpmath.mp.dps + 3) for a in absolute]
+        floors = [scale * a * roundoff for a in absolute]
         if previous is not None:
             errors = [abs(v - p) for v, p in zip(values, previous)]
             if all(e <= max(tolerance * abs(v), f) for e, v, f in zip(errors, values, floors)):
@@ -300,8 +301,14 @@ def quadrature_eigenvalues(kernel, d, max_degree, tolerance):
     )
 
 
+def value_digits(kernel):
+    """Decimal digits of the kernel's values: the working precision, or 16 for float64 functions."""
+    return mpmath.mp.dps if kernel.accepts_mpmath else 16
+
+
 def quadrature_second_moment(kernel, d, tolerance):
     """``E_{nu_d}[h(u)^2]`` by Gauss-Legendre quadrature in the angle."""
+    tolerance = max(tolerance, mpmath.mpf(10) ** (-value_digits(kernel) + 3))
     scale = normalising_constant(d)
 
     def integrands(theta, u):

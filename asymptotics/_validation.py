@@ -24,7 +24,9 @@ def warn(message):
 
 
 def _check_integer(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
             value = int(value)
         else:
@@ -33,6 +35,11 @@ def _check_integer(value, name, minimum):
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return value
+
+
+def check_integer(value, name, minimum):
+    """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
+    return _check_integer(value, name, minimum)
 
 
 def check_dimension(d, name="d"):

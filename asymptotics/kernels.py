@@ -10,7 +10,9 @@ quadrature converge spectrally.
 
 from __future__ import annotations
 
+import functools
 import math
+import numbers
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional, Tuple
@@ -142,13 +144,44 @@ class Kernel:
             return mpmath.mpf(total.numerator) / total.denominator
         if self.value_at_one is not None:
             return mpmath.mpf(self.value_at_one())
-        return mpmath.mpf(self.evaluate_angle(mpmath.mpf(0)))
+        return self.evaluate_angle(mpmath.mpf(0))
+
+    @functools.cached_property
+    def accepts_mpmath(self):
+        """Whether ``function`` evaluates mpmath numbers (needed for more than float64 accuracy)."""
+        if self.angular is not None:
+            return True
+        try:
+            value = self.function(mpmath.mpf("0.5"))
+        except Exception:  # noqa: BLE001 - any failure means float64 evaluation only
+            return False
+        return isinstance(value, (mpmath.mpf, mpmath.mpc))
 
     def evaluate_angle(self, theta):
-        """``h(cos theta)`` for an mpmath angle, through ``angular`` when available."""
+        """``h(cos theta)`` as an mpmath number, for an mpmath angle ``theta``.
+
+        Uses ``angular`` when available; otherwise ``function`` at ``cos theta``,
+        in float64 when the function does not accept mpmath numbers. Raises
+        ``ValueError`` when ``h`` returns NaN, an infinite or a complex value.
+        """
         if self.angular is not None:
-            return self.angular(theta)
-        return self.function(mpmath.cos(theta))
+            value = self.angular(theta)
+        elif self.accepts_mpmath:
+            value = self.function(mpmath.cos(theta))
+        else:
+            value = np.asarray(self.function(float(mpmath.cos(theta))))
+            if value.shape != () or not np.isrealobj(value):
+                raise ValueError(
+                    f"kernel {self.name!r} must return one real number per point, "
+                    f"got {value!r} at u = {float(mpmath.cos(theta))!r}"
+                )
+            value = mpmath.mpf(float(value))
+        if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+            raise ValueError(
+                f"kernel {self.name!r} returned {value!r} at u = "
+                f"{mpmath.nstr(mpmath.cos(theta), 17)}; h must be finite and real on [-1, 1]"
+            )
+        return value
 
 
 def exponential(scale=1):
@@ -172,11 +205,15 @@ def exponential(scale=1):
     >>> float(exponential(2)(0.5))
     2.718281828459045
     """
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, Fraction)):
+    if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, numbers.Real):
         raise TypeError(f"scale must be a real number, got {scale!r}")
     if not math.isfinite(float(scale)):
         raise ValueError(f"scale must be finite, got {scale}")
-    exact = Fraction(scale)
+    exact = Fraction(scale) if isinstance(scale, (int, Fraction)) else Fraction(float(scale))
+    if exact == 0:
+        # exp(0 u) = 1: a polynomial, whose series would otherwise never show its end.
+        constant = polynomial([1])
+        return Kernel(constant.function, name="exponential(scale=0)", polynomial_coefficients=(1,))
 
     def beta():
         return mpmath.mpf(exact.numerator) / exact.denominator
@@ -247,8 +284,16 @@ def _arccos1_angular(theta):
     return (mpmath.sin(theta) + (mpmath.pi - theta) * mpmath.cos(theta)) / mpmath.pi
 
 
+def _clip_mp(u):
+    """Clip a real mpmath argument to [-1, 1], as the float path does."""
+    if isinstance(u, mpmath.mpf):
+        return max(min(u, mpmath.mpf(1)), mpmath.mpf(-1))
+    return u
+
+
 def _arccos0(u):
     if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+        u = _clip_mp(u)
         return 1 - mpmath.acos(u) / mpmath.pi
     u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0)
     return 1.0 - np.arccos(u) / np.pi
@@ -256,6 +301,7 @@ def _arccos0(u):
 
 def _arccos1(u):
     if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+        u = _clip_mp(u)
         return (mpmath.sqrt(1 - u * u) + (mpmath.pi - mpmath.acos(u)) * u) / mpmath.pi
     u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0)
     return (np.sqrt(1.0 - u * u) + (np.pi - np.arccos(u)) * u) / np.pi
@@ -325,6 +371,7 @@ def arccos(order):
 
 def _relu_ntk(u):
     if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+        u = _clip_mp(u)
         return u * _arccos0(u) + _arccos1(u)
     u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0)
     return u * _arccos0(u) + _arccos1(u)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import _check_integer, check_degree, check_dimension, check_times
+from ._validation import check_integer, check_degree, check_dimension, check_times
 from .harmonics import gegenbauer, multiplicity
 from .kernels import Kernel
 from .spectrum import DEFAULT_MAX_DEGREE, spectrum
@@ -237,10 +237,10 @@ def _check_arguments(kernel, d, n, target, t, seeds, max_degree, harmonics, seed
     if not isinstance(target, Target):
         raise TypeError(f"target must be an asymptotics.Target, got {type(target).__name__}")
     d = check_dimension(d)
-    n = _check_integer(n, "n", 1)
+    n = check_integer(n, "n", 1)
     times = check_times(t)
-    seeds = _check_integer(seeds, "seeds", 2)
-    seed = _check_integer(seed, "seed", 0)
+    seeds = check_integer(seeds, "seeds", 2)
+    seed = check_integer(seed, "seed", 0)
     if not isinstance(harmonics, str):
         raise TypeError(f"harmonics must be one of {HARMONIC_KINDS}, got {harmonics!r}")
     if harmonics not in HARMONIC_KINDS:

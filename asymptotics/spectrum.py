@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,8 +25,9 @@ from ._eigen import (
     exact_eigenvalues,
     exact_second_moment,
     quadrature_second_moment,
+    value_digits,
 )
-from ._validation import check_degree, check_dimension, warn
+from ._validation import AsymptoticsWarning, check_degree, check_dimension, warn
 from .harmonics import multiplicity
 from .kernels import Kernel
 
@@ -35,7 +37,8 @@ DEFAULT_MAX_DEGREE = 12
 FLOAT_DIGITS = 16
 # Extra decimal digits carried internally beyond those promised.
 GUARD_DIGITS = 12
-MAX_GUARD_DIGITS = 400
+# Guard digits tried in turn when a tail is too small to resolve by subtraction.
+GUARD_SEQUENCE = (GUARD_DIGITS, 24, 48)
 # Degrees beyond max_degree summed directly when the tail is too small to subtract.
 MAX_TAIL_DEGREES = 200
 
@@ -218,56 +221,71 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
         max_degree = DEFAULT_MAX_DEGREE if degree is None else degree
     max_degree = check_degree(max_degree, name="max_degree")
     multiplicities = tuple(multiplicity(d, k) for k in range(max_degree + 1))
+    if exact and digits is not None:
+        raise ValueError("exact=True and digits are exclusive; pass one of them")
+    if kernel.polynomial_coefficients is not None:
+        # Polynomial kernels have finite rational series: compute exactly, then round.
+        values, trace, hilbert_schmidt, h_one = _exact_values(kernel, d, max_degree, multiplicities)
+        if exact:
+            logs = np.array([_log_fraction(x) for x in values])
+            return Spectrum(
+                kernel, d, tuple(values), multiplicities, logs, trace, hilbert_schmidt, h_one,
+                ("exact",) * len(values), None, "exact",
+            )  # fmt: skip
+        promised = FLOAT_DIGITS if digits is None else digits
+        with mpmath.workdps(promised + GUARD_DIGITS):
+            numbers = [_mp_fraction(x) for x in (*values, trace, hilbert_schmidt, h_one)]
+        *values, trace, hilbert_schmidt, h_one = numbers
+        methods = ["exact"] * len(values)
+        return _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt, h_one, digits)
     if exact:
-        if digits is not None:
-            raise ValueError("exact=True and digits are exclusive; pass one of them")
-        return _exact_spectrum(kernel, d, max_degree, multiplicities)
-
-    promised = FLOAT_DIGITS if digits is None else digits
-    guard = GUARD_DIGITS
-    while True:
-        with mpmath.workdps(promised + guard):
-            values, methods = _mp_eigenvalues(kernel, d, max_degree, promised, guard)
-            try:
-                tail = _mp_tail(kernel, d, values, multiplicities, promised, guard)
-                break
-            except _TailUnresolved as unresolved:
-                # The tail is a small difference of large sums: carry more digits.
-                if guard >= MAX_GUARD_DIGITS:
-                    raise ArithmeticError(str(unresolved)) from None
-                guard = min(MAX_GUARD_DIGITS, max(2 * guard, unresolved.guard))
-    return _present(kernel, d, values, multiplicities, methods, *tail, digits)
-
-
-class _TailUnresolved(Exception):
-    """The tail is below the resolution of subtraction at the current guard digits."""
-
-    def __init__(self, message, guard):
-        super().__init__(message)
-        self.guard = guard
-
-
-def _exact_spectrum(kernel, d, max_degree, multiplicities):
-    coefficients = kernel.polynomial_coefficients
-    if coefficients is None:
         raise ValueError(
             f"exact=True needs a polynomial kernel with rational coefficients; "
             f"{kernel.name!r} is not one"
         )
+    if digits is not None and not kernel.accepts_mpmath:
+        raise ValueError(
+            f"digits={digits} needs a kernel function that accepts mpmath numbers; "
+            f"{kernel.name!r} evaluates in float64 only"
+        )
+    promised = FLOAT_DIGITS if digits is None else digits
+    for guard in GUARD_SEQUENCE:
+        final = guard == GUARD_SEQUENCE[-1] or not kernel.accepts_mpmath
+        with warnings.catch_warnings(record=True) as caught, mpmath.workdps(promised + guard):
+            warnings.simplefilter("always", AsymptoticsWarning)
+            values, methods = _mp_eigenvalues(kernel, d, max_degree, promised, guard)
+            tail = _mp_tail(kernel, d, values, multiplicities, promised, guard, final)
+        if tail is not None:
+            break
+    # Only the warnings of the pass whose results are returned are shown.
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=2)
+    return _present(kernel, d, values, multiplicities, methods, *tail, digits)
+
+
+def _mp_fraction(value):
+    return mpmath.mpf(value.numerator) / value.denominator
+
+
+def _log_fraction(value):
+    if value <= 0:
+        return -math.inf
+    return _log_int(value.numerator) - _log_int(value.denominator)
+
+
+def _exact_values(kernel, d, max_degree, multiplicities):
+    """Exact eigenvalues, tail trace, tail Hilbert-Schmidt norm and ``h(1)`` of a polynomial."""
+    coefficients = kernel.polynomial_coefficients
     degree = kernel.polynomial_degree
     values = exact_eigenvalues(coefficients, d, max(max_degree, degree))
     h_one = sum(coefficients, Fraction(0))
-    trace = h_one - sum(b * x for b, x in zip(multiplicities, values))
+    kept = values[: max_degree + 1]
+    trace = h_one - sum(b * x for b, x in zip(multiplicities, kept))
     hilbert_schmidt = exact_second_moment(coefficients, d) - sum(
-        b * x * x for b, x in zip(multiplicities, values)
+        b * x * x for b, x in zip(multiplicities, kept)
     )
-    kept = tuple(values[: max_degree + 1])
-    logs = np.array([math.log(x) if x > 0 else -math.inf for x in kept])
-    _check_positive_semidefinite(kernel, d, kept, [0] * len(kept))
-    return Spectrum(
-        kernel, d, kept, multiplicities, logs, trace, hilbert_schmidt, h_one,
-        ("exact",) * len(kept), None, "exact",
-    )  # fmt: skip
+    _check_positive_semidefinite(kernel, d, values, [0] * len(values))
+    return kept, trace, hilbert_schmidt, h_one
 
 
 def _mp_eigenvalues(kernel, d, max_degree, promised, guard):
@@ -279,9 +297,25 @@ def _mp_eigenvalues(kernel, d, max_degree, promised, guard):
         values.append(value)
         methods.append(method)
         errors.append(engine.quadrature_error(k) if method == "quadrature" else mpmath.mpf(0))
-    values = _zero_within_error(kernel, d, values, errors)
     _check_positive_semidefinite(kernel, d, values, errors)
+    _warn_inaccurate(kernel, d, values, errors, promised)
+    values = _zero_within_error(kernel, d, values, errors)
     return values, methods
+
+
+def _warn_inaccurate(kernel, d, values, errors, promised):
+    """Warn about quadrature eigenvalues whose relative error exceeds the promise."""
+    limit = mpmath.mpf(10) ** (-(promised - 4))
+    loose = [
+        k for k, (v, e) in enumerate(zip(values, errors)) if abs(v) > e > limit * abs(v)
+    ]
+    if loose:
+        worst = max(errors[k] / abs(values[k]) for k in loose)
+        warn(
+            f"eigenvalues of kernel {kernel.name!r} at d={d} for degrees {loose} are accurate "
+            f"only to about {mpmath.nstr(worst, 2)} relative (the kernel function limits the "
+            f"precision of the quadrature)"
+        )
 
 
 def _zero_within_error(kernel, d, values, errors):
@@ -300,50 +334,83 @@ def _check_positive_semidefinite(kernel, d, values, errors):
         if value < 0 and abs(value) > error:
             raise ValueError(
                 f"kernel {kernel.name!r} is not positive semidefinite on the sphere in "
-                f"dimension d={d}: the eigenvalue of degree {k} is {mpmath.nstr(value, 6)} < 0"
+                f"dimension d={d}: the eigenvalue of degree {k} is {float(value):.6g} < 0"
             )
 
 
-def _mp_tail(kernel, d, values, multiplicities, promised, guard):
+def _mp_tail(kernel, d, values, multiplicities, promised, guard, final):
     """Tail trace and Hilbert-Schmidt norm beyond the computed degrees, with ``h(1)``.
 
     Each eigenvalue carries ``guard/2`` digits beyond those promised, so a tail
     obtained by subtraction from ``h(1)`` or ``E[h^2]`` is resolved when it is
     above ``10^-(guard/2 - 1)`` of that reference; otherwise the direct sum over
-    the higher degrees is used, or :class:`_TailUnresolved` asks for more digits.
+    the higher degrees is used. Returns None when a tail is unresolved and more
+    guard digits may resolve it; on the ``final`` pass an unresolved tail within
+    its error of zero is reported as zero, with a warning.
     """
     h_one = kernel.at_one()
     max_degree = len(values) - 1
-    degree = kernel.polynomial_degree
-    if degree is not None and degree <= max_degree:
-        return mpmath.mpf(0), mpmath.mpf(0), h_one
     masses = [b * x for b, x in zip(multiplicities, values)]
     tolerance = mpmath.mpf(10) ** (-promised)
     direct_trace, direct_hilbert_schmidt = _direct_tail(kernel, d, max_degree, tolerance)
     resolution = mpmath.mpf(10) ** (-(guard // 2 - 1))
+    # Absolute error of a subtraction, relative to its reference: the eigenvalue
+    # tolerance, or the precision of the kernel's values for a float64 function.
+    error = max(
+        mpmath.mpf(10) ** (-(promised + guard // 2)), mpmath.mpf(10) ** (-(value_digits(kernel) - 3))
+    )
+    context = (kernel, d, max_degree, final)
 
     trace = direct_trace
     if trace is None:
-        trace = h_one - mpmath.fsum(masses)
-        _check_resolved("tail trace", trace, abs(h_one), resolution, kernel, d, max_degree)
+        trace = _resolved("tail trace", h_one - mpmath.fsum(masses), abs(h_one), resolution, error, *context)
+        if trace is None:
+            return None
+        if trace == 0:
+            return mpmath.mpf(0), mpmath.mpf(0), h_one
 
     hilbert_schmidt = direct_hilbert_schmidt
     if hilbert_schmidt is None:
         second = quadrature_second_moment(kernel, d, tolerance * resolution)
-        hilbert_schmidt = second - mpmath.fsum(m * x for m, x in zip(masses, values))
-        _check_resolved("tail Hilbert-Schmidt norm", hilbert_schmidt, second, resolution, kernel, d, max_degree)
+        remainder = second - mpmath.fsum(m * x for m, x in zip(masses, values))
+        hilbert_schmidt = _resolved(
+            "tail Hilbert-Schmidt norm", remainder, second, resolution, error, *context, bound=True
+        )
+        if hilbert_schmidt is None:
+            return None
     return trace, hilbert_schmidt, h_one
 
 
-def _check_resolved(what, value, reference, resolution, kernel, d, max_degree):
+def _resolved(what, value, reference, resolution, error, kernel, d, max_degree, final, bound=False):
+    """Check a tail obtained by subtraction.
+
+    Returns ``value`` when it carries the promised digits, None when more guard
+    digits may resolve it, and on the ``final`` pass either ``value`` with a
+    warning about its accuracy, or (for a value within its error of zero) 0 or,
+    with ``bound``, the error bound itself as an upper bound.
+    """
     if value > reference * resolution:
-        return
-    ratio = reference / value if value > 0 else mpmath.mpf(10) ** 200
-    raise _TailUnresolved(
-        f"the {what} of kernel {kernel.name!r} at d={d} beyond degree {max_degree} is too "
-        f"small to resolve by subtraction (about {mpmath.nstr(value, 3)})",
-        guard=2 * (int(mpmath.log10(ratio)) + 3),
-    )
+        return value
+    if not final:
+        return None
+    absolute = reference * error
+    name = f"the {what} of kernel {kernel.name!r} at d={d} beyond degree {max_degree}"
+    if value > 10 * absolute:
+        warn(f"{name} is {mpmath.nstr(value, 3)}, known only to about {mpmath.nstr(absolute, 2)}")
+        return value
+    if value < -10 * absolute:
+        raise ValueError(
+            f"kernel {kernel.name!r} is not positive semidefinite on the sphere in dimension "
+            f"d={d}: {name} is {mpmath.nstr(value, 3)} < 0"
+        )
+    if bound:
+        warn(
+            f"{name} is below {mpmath.nstr(10 * absolute, 2)} and is set to that upper bound; "
+            f"it only sets the lumped tail eigenvalue, which then is an upper bound too"
+        )
+        return 10 * absolute
+    warn(f"{name} is zero within {mpmath.nstr(10 * absolute, 2)} and is reported as 0")
+    return mpmath.mpf(0)
 
 
 def _direct_tail(kernel, d, max_degree, tolerance):
