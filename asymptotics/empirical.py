@@ -26,7 +26,10 @@ from . import laplace
 from ._levels import all_levels
 from ._validation import check_sample_size, check_times, warn
 
-__all__ = ["EmpiricalRisk", "RidgeRisk", "empirical_risk", "ridge_risk"]
+__all__ = ["EmpiricalRisk", "RidgeRisk", "empirical_risk", "ridge_risk", "ABSOLUTE_ACCURACY"]
+
+# Absolute accuracy of the float64 Talbot inversion, relative to the initial risk.
+ABSOLUTE_ACCURACY = 1e-11
 
 # Newton iterations allowed per contour node before sub-stepping takes over.
 NEWTON_ITERATIONS = 40
@@ -228,8 +231,11 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     Returns
     -------
     EmpiricalRisk
-        ``test`` (including the noise), ``train``, ``bias`` and ``variance``
-        at every time, averaged over the draw of the training set.
+        At every time, averaged over the draw of the training set: ``test``
+        ``= E(y - f_t(x))^2 = noise + bias + variance`` (the noise included),
+        ``train = (1/n) sum_i (y_i - f_t(x_i))^2`` (no factor 1/2), ``bias``
+        (excess risk with noiseless labels) and ``variance`` (excess risk added
+        by the noise).
 
     Notes
     -----
@@ -240,6 +246,11 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     ``Q_12 = (1/n) sum_k B xi_k^2 / ((xi_k + kappa_1)(xi_k + kappa_2))``.
     These are deterministic equivalents: they approximate the mean over
     training sets, to about 1-2 % for ``d >= 20``.
+
+    NOTE: the float64 Talbot inversion is accurate to about ``1e-11`` times
+    ``noise + sum_k F_k^2`` in absolute terms; training risks below that level
+    are rounding noise. Beyond the slowest time scale of ``K/n`` the closed-form
+    ``t = inf`` values are returned.
 
     Examples
     --------

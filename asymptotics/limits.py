@@ -48,6 +48,9 @@ class StageReport:
     next_degree : int or None
         ``k*``: the degree whose oracle learning ends stage 2 (None if no
         degree above ``l`` has a positive eigenvalue within the spectrum).
+    next_degree_energy : float
+        Target energy in degree ``k*``; 0 when no degree above ``l`` that
+        carries energy can be learned, so the oracle stays on the plateau.
     tail_trace : float
         ``T_{>l} = h(1) - sum_{k <= l} B(d, k) xi_{d,k}``.
     t1, t2 : float
@@ -55,8 +58,8 @@ class StageReport:
         (``1 / (2 xi_{d,k*})``), in gradient-flow time (half squared loss,
         empirical loss averaged over ``n``). ``inf`` when the stage never starts.
     plateau : float
-        Leading-order test risk in stages 2 and 3,
-        ``sigma^2 + sum_{k > l} ||P_k f_*||^2`` (noise included).
+        Leading-order test risk in stages 2 and 3: ``sigma^2`` plus the energy
+        above degree ``l`` and on degrees with ``xi_{d,k} = 0`` (noise included).
     oracle_floor : float
         ``sigma^2`` plus the energy on degrees with ``xi_{d,k} = 0``: the
         oracle risk at ``t = inf``.
@@ -74,6 +77,7 @@ class StageReport:
     n: float
     learnable_degree: int
     next_degree: object
+    next_degree_energy: float
     tail_trace: float
     t1: float
     t2: float
@@ -132,7 +136,9 @@ def stages(spectrum, target, n):
 
     next_degree = _next_degree(eigenvalues, target, degree)
     t2 = 1 / (2 * float(eigenvalues[next_degree])) if next_degree is not None else math.inf
-    plateau = target.noise + target.energy_above(degree)
+    plateau = target.noise + sum(
+        e for k, e in target.energies.items() if k > degree or eigenvalue_of(spectrum, k) == 0
+    )
     oracle_floor = target.noise + sum(
         e for k, e in target.energies.items() if eigenvalue_of(spectrum, k) == 0
     )
@@ -146,7 +152,8 @@ def stages(spectrum, target, n):
         for curve in (empirical.test, oracle, empirical.train)
     ]
     return StageReport(
-        spectrum.d, n, degree, next_degree, tail_trace, t1, t2, plateau, oracle_floor,
+        spectrum.d, n, degree, next_degree, target.energy(next_degree) if next_degree is not None else 0.0,
+        tail_trace, t1, t2, plateau, oracle_floor,
         middle_time, *middle, float(empirical.test[1]),
     )  # fmt: skip
 

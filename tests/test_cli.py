@@ -21,8 +21,8 @@ def test_default_job_prints_table(capsys):
     status, out, err = run([], capsys)
     assert status == 0
     assert "relu_ntk at d = 100, n = 1000" in out
-    assert "Stage 2 starts at t1" in out
-    assert "Stage 3 starts at t2" in out
+    assert "t1 = n / (2 T_>1)" in out
+    assert "t2 = 1 / (2 xi_2)" in out
     rows = [line for line in out.splitlines() if line.strip() and line.split()[0][0].isdigit()]
     assert len(rows) == 25
     assert out.count("\n         inf ") == 1
@@ -61,6 +61,20 @@ def test_stages_command_table(capsys):
     assert "2.5..3" in out
 
 
+def test_spectrum_digits_printed_in_full(capsys):
+    # sinh(1) = 1.17520119364380145688238185059560..., the d = 3 eigenvalue xi_0 of e^u.
+    status, out, _ = run(["spectrum", "--d", "3", "--kernel", "exponential", "--digits", "30"], capsys)
+    assert status == 0
+    assert "1.175201193643801456882381850" in out
+
+
+def test_fast_kernel_time_grid_adapts(capsys):
+    # exp(100 u) learns on times far below the default first time 0.1.
+    status, out, err = run(["--kernel", "exponential", "--scale", "100"], capsys)
+    assert status == 0
+    assert err == ""
+
+
 def test_polynomial_kernel_option(capsys):
     status, out, _ = run(
         ["--kernel", "polynomial", "--coefficients", "0.1,1,1,1", "--d", "20", "--n", "500"], capsys
@@ -81,6 +95,10 @@ def test_polynomial_kernel_option(capsys):
         (["--points", "0"], "--points"),
         (["spectrum", "--digits", "0"], "digits"),
         (["stages", "--alpha", "2"], "alpha"),
+        (["--scale", "3"], "--scale"),
+        (["--coefficients", "1,2"], "--coefficients"),
+        (["--energies", "1:1,1:2"], "twice"),
+        (["--t-max", "inf"], "--t-max"),
     ],
 )
 def test_bad_input_is_one_sentence(capsys, argv, fragment):
