@@ -25,6 +25,7 @@ import numpy as np
 from ._validation import check_integer, check_degree, check_dimension, check_times
 from .harmonics import gegenbauer, multiplicity
 from .kernels import Kernel
+from .oracle import oracle_risk
 from .spectrum import DEFAULT_MAX_DEGREE, spectrum
 from .targets import Target
 
@@ -222,7 +223,7 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
         times=times,
         **means,
         **errors,
-        oracle=_oracle_curve(spec, target, times),
+        oracle=oracle_risk(spec, target, times),
         seeds=seeds,
         d=d,
         n=n,
@@ -433,15 +434,3 @@ def _draw_curves(draw, target, times):
         "bias": bias,
         "variance": variance,
     }
-
-
-def _oracle_curve(spec, target, times):
-    """Return the oracle risk ``sigma^2 + sum_k F_k^2 exp(-2 xi_k t)``."""
-    risk = np.full(len(times), target.noise)
-    for k, energy in target.energies.items():
-        xi = float(spec.eigenvalues[k])
-        if xi > 0:
-            risk += energy * np.exp(-2.0 * xi * times)
-        else:
-            risk += energy
-    return risk
