@@ -269,7 +269,9 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     bias = np.empty_like(times)
     variance = np.empty_like(times)
 
-    start = times == 0
+    # Below this time every rate t * mu of K/n is under float64 resolution, so the
+    # curves equal their t = 0 values (and the Talbot nodes zeta/t would overflow).
+    start = times * (problem.masses.sum() / problem.n + problem.eigenvalues.max()) < 1e-17
     bias[start] = target.total_energy
     variance[start] = 0.0
     train[start] = target.noise + target.total_energy
@@ -352,7 +354,7 @@ def _ridgeless(problem):
         ratio = problem.eigenvalues / (problem.eigenvalues + kappa)
         df2 = (problem.masses * ratio / (problem.eigenvalues + kappa)).sum()
         inflation = 1 / (1 - df2 / n)
-        bias = inflation * kappa**2 * (problem.energies / (problem.eigenvalues + kappa) ** 2).sum()
+        bias = inflation * (problem.energies * (kappa / (problem.eigenvalues + kappa)) ** 2).sum()
         variance = noise * (df2 / n) * inflation
         return bias, variance, 0.0
     if not problem.finite_rank:
@@ -435,21 +437,21 @@ def ridge_risk(spectrum, target, n, ridge):
     variance = np.empty_like(ridges)
     kappa = np.empty_like(ridges)
 
+    if np.isinf(ridges).any():
+        raise ValueError("ridge must be finite; ridge = inf is the zero predictor")
     zero = ridges == 0
     if zero.any():
         bias[zero], variance[zero], train[zero] = _ridgeless(problem)
         kappa[zero] = _interpolation_ridge(problem) if problem.rank > problem.n else 0.0
     positive = ~zero
-    if np.isinf(ridges).any():
-        raise ValueError("ridge must be finite; ridge = inf is the zero predictor")
     if positive.any():
         lam = ridges[positive]
         k = problem.solve_real(lam)
         ratio = problem.eigenvalues / (problem.eigenvalues + k[:, None])
         df2 = (problem.masses * ratio / (problem.eigenvalues + k[:, None])).sum(axis=-1)
         inflation = 1 / (1 - df2 / problem.n)
-        shrink = (problem.energies / (problem.eigenvalues + k[:, None]) ** 2).sum(axis=-1)
-        bias[positive] = inflation * k**2 * shrink
+        shrink = (k[:, None] / (problem.eigenvalues + k[:, None])) ** 2
+        bias[positive] = inflation * (problem.energies * shrink).sum(axis=-1)
         variance[positive] = problem.noise * inflation * df2 / problem.n
         kappa[positive] = k
         train[positive] = (lam / k) ** 2 * (problem.noise + bias[positive] + variance[positive])

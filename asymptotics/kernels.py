@@ -164,12 +164,19 @@ class Kernel:
         in float64 when the function does not accept mpmath numbers. Raises
         ``ValueError`` when ``h`` returns NaN, an infinite or a complex value.
         """
-        if self.angular is not None:
-            value = self.angular(theta)
-        elif self.accepts_mpmath:
-            value = self.function(mpmath.cos(theta))
-        else:
-            value = np.asarray(self.function(float(mpmath.cos(theta))))
+        try:
+            if self.angular is not None:
+                value = self.angular(theta)
+            elif self.accepts_mpmath:
+                value = self.function(mpmath.cos(theta))
+            else:
+                value = np.asarray(self.function(float(mpmath.cos(theta))))
+        except (ArithmeticError, ValueError, TypeError) as error:
+            raise ValueError(
+                f"kernel {self.name!r} failed at u = {mpmath.nstr(mpmath.cos(theta), 17)}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        if self.angular is None and not self.accepts_mpmath:
             if value.shape != () or not np.isrealobj(value):
                 raise ValueError(
                     f"kernel {self.name!r} must return one real number per point, "

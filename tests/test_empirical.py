@@ -160,3 +160,22 @@ def test_rejects_negative_time(exponential_20):
 def test_rejects_negative_ridge(exponential_20):
     with pytest.raises(ValueError, match="ridge"):
         ridge_risk(exponential_20, TARGET, 100, -1.0)
+
+
+def test_tiny_times_equal_start(exponential_20):
+    # For t * mu below float64 resolution the curves are their t = 0 values; the
+    # Talbot nodes zeta/t would overflow there.
+    risk = empirical_risk(exponential_20, TARGET, 300, [1e-300, 1e-30])
+    assert np.all(risk.test == 0.5 + 2.8)
+    assert np.all(risk.train == 0.5 + 2.8)
+
+
+def test_huge_ridge_predicts_zero(exponential_20):
+    # lam -> inf shrinks the predictor to 0: test = noise + total energy.
+    risk = ridge_risk(exponential_20, TARGET, 300, 1e300)
+    assert risk.test[0] == pytest.approx(3.3, rel=1e-12)
+
+
+def test_rejects_infinite_ridge(exponential_20):
+    with pytest.raises(ValueError, match="ridge must be finite"):
+        ridge_risk(exponential_20, TARGET, 300, [1.0, np.inf])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy
 
-from asymptotics import Kernel, kernels
+from asymptotics import Kernel, kernels, spectrum
 
 U = sympy.Symbol("u")
 
@@ -315,3 +315,12 @@ def test_kernel_rejects_non_callable():
     # Reference: a kernel's function must be callable.
     with pytest.raises(TypeError):
         Kernel(3.0)
+
+
+def test_failing_user_function_is_reported():
+    # A user h that raises must surface as a ValueError that names the kernel.
+    def broken(u):
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(ValueError, match="kernel 'broken' failed at u"):
+        spectrum(Kernel(broken, name="broken"), 5)
