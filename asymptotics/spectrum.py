@@ -34,6 +34,8 @@ from .kernels import Kernel
 __all__ = ["Spectrum", "spectrum", "DEFAULT_MAX_DEGREE"]
 
 DEFAULT_MAX_DEGREE = 12
+# Largest max_degree accepted: the work grows with the square of the degree.
+MAX_DEGREE_LIMIT = 10000
 FLOAT_DIGITS = 16
 # Extra decimal digits carried internally beyond those promised.
 GUARD_DIGITS = 12
@@ -179,8 +181,8 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
         ``sqrt(d)``.
     max_degree : int, optional
         Highest degree computed individually; the rest is lumped into one
-        level. Defaults to the degree of a polynomial kernel and to
-        ``DEFAULT_MAX_DEGREE`` (12) otherwise.
+        level, at most ``MAX_DEGREE_LIMIT`` (10000). Defaults to the degree of
+        a polynomial kernel and to ``DEFAULT_MAX_DEGREE`` (12) otherwise.
     digits : int, optional
         ``None`` for float64 results; ``N`` for mpmath numbers with ``N``
         correct significant digits.
@@ -220,6 +222,11 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
         degree = kernel.polynomial_degree
         max_degree = DEFAULT_MAX_DEGREE if degree is None else degree
     max_degree = check_degree(max_degree, name="max_degree")
+    if max_degree > MAX_DEGREE_LIMIT:
+        # Every degree costs a series or a quadrature column; far beyond any use.
+        raise ValueError(
+            f"max_degree must be an integer in [0, {MAX_DEGREE_LIMIT}], got {max_degree}"
+        )
     multiplicities = tuple(multiplicity(d, k) for k in range(max_degree + 1))
     if exact and digits is not None:
         raise ValueError("exact=True and digits are exclusive; pass one of them")

@@ -675,3 +675,9 @@ def test_levels_append_lumped_tail():
     assert masses[-1] == result.tail_trace
     assert eigenvalues[-1] == pytest.approx(result.tail_hilbert_schmidt / result.tail_trace,
                                             rel=1e-15)
+
+
+def test_spectrum_rejects_huge_max_degree():
+    # Reference: the documented range of max_degree, [0, MAX_DEGREE_LIMIT].
+    with pytest.raises(ValueError, match="max_degree must be an integer in"):
+        spectrum(kernels.exponential(), 5, max_degree=10**11)
