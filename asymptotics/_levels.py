@@ -34,12 +34,20 @@ def eigenvalue_of(spectrum, degree):
 
 
 def target_levels(spectrum, target):
-    """Eigenvalues and energies of the degrees that carry target energy (float64)."""
+    """Eigenvalues, energies and exact-zero flags of the degrees that carry target energy.
+
+    The flags come from the exact results, so an eigenvalue that underflows
+    float64 is still known to be positive (it is learned at ``t = inf``).
+    """
     check_pair(spectrum, target)
     degrees = sorted(target.energies)
     eigenvalues = np.array([eigenvalue_of(spectrum, k) for k in degrees], dtype=float)
     energies = np.array([target.energies[k] for k in degrees], dtype=float)
-    return eigenvalues, energies
+    zero = np.array(
+        [k > spectrum.max_degree or spectrum.log_eigenvalues[k] == -np.inf for k in degrees],
+        dtype=bool,
+    )
+    return eigenvalues, energies, zero
 
 
 def all_levels(spectrum, target):

@@ -39,6 +39,13 @@ class UsageError(Exception):
     """An invalid command-line value, reported as one sentence."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument parser whose errors are one line, without the usage block."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _kernel(args):
     name = args.kernel
     if args.scale is not None and name != "exponential":
@@ -106,7 +113,7 @@ def _add_target_options(parser):
 
 def build_parser():
     """The argument parser of the ``asymptotics`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="asymptotics",
         description="Learning curves of kernel gradient flow on the sphere, computed analytically.\n"
         "Commands: curves (the default when no command is given), spectrum, stages.\n"
@@ -168,7 +175,14 @@ def _problem(args):
 def _curves(args):
     kernel, target = _problem(args)
     d = args.d
-    n = args.n if args.n is not None else float(round(float(d) ** args.alpha))
+    if d < 2:
+        raise UsageError(f"--d must be an integer >= 2, got {d}")
+    if args.n is None and not (math.isfinite(args.alpha) and args.alpha > 0):
+        raise UsageError(f"--alpha must be a finite number > 0, got {args.alpha}")
+    try:
+        n = args.n if args.n is not None else float(round(float(d) ** args.alpha))
+    except OverflowError:
+        raise UsageError(f"n = d^alpha = {d}^{args.alpha} is beyond the float64 range") from None
     if args.points < 1:
         raise UsageError(f"--points must be >= 1, got {args.points}")
     max_degree = args.max_degree

@@ -111,10 +111,17 @@ def learnable_degree(d, n):
     if d == 2:
         # N(2, <=k) = 2k + 1 grows without bound but slowly: solve directly.
         return (int(n) - 1) // 2
-    degree = 0
-    while cumulative_dimension(d, degree + 1) <= n:
-        degree += 1
-    return degree
+    # N(d, <=k) increases with k: bracket by doubling, then bisect.
+    low, high = 0, 1
+    while cumulative_dimension(d, high) <= n:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if cumulative_dimension(d, middle) <= n:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _is_mp(value):

@@ -34,6 +34,9 @@ from .targets import Target
 
 __all__ = ["StageReport", "LimitStage", "stages", "stage_of", "limit_stages"]
 
+# Highest degree the d -> inf table lists; each row needs one Taylor coefficient.
+MAX_LIMIT_DEGREE = 1000
+
 
 @dataclass(frozen=True)
 class StageReport:
@@ -261,6 +264,11 @@ def limit_stages(kernel, target, alpha):
         raise ValueError(f"kernel {kernel.name!r} has no Taylor coefficients; the limit needs them")
     degree = math.floor(alpha)
     top = max(target.max_degree, degree) + 1
+    if top > MAX_LIMIT_DEGREE:
+        raise ValueError(
+            f"alpha = {alpha} and target degrees up to {target.max_degree} need the table to "
+            f"degree {top}; the limit table covers degrees up to {MAX_LIMIT_DEGREE}"
+        )
     with mpmath.workdps(30):
         coefficients = [float(kernel.taylor_coefficient(k)) for k in range(top + 1)]
         low_mass = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(degree + 1))

@@ -44,9 +44,11 @@ def oracle_risk(spectrum, target, t):
     True
     """
     times = check_times(t)
-    eigenvalues, energies = target_levels(spectrum, target)
+    eigenvalues, energies, zero = target_levels(spectrum, target)
     with np.errstate(invalid="ignore"):
         decay = np.exp(-2 * eigenvalues[None, :] * times[:, None])
+    # A positive eigenvalue, even one below the float64 range, is learned at t = inf.
+    decay[np.isinf(times)[:, None] & ~zero[None, :]] = 0.0
     # A zero eigenvalue is never learned, also at t = inf where 0 * inf is NaN.
-    decay[:, eigenvalues == 0] = 1.0
+    decay[:, zero] = 1.0
     return target.noise + decay @ energies

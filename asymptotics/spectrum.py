@@ -465,6 +465,12 @@ def _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt,
                 kernel, d, rounded, multiplicities, logs, +trace, +hilbert_schmidt, +h_one,
                 tuple(methods), digits, "mpmath",
             )  # fmt: skip
+    if not mpmath.isfinite(mpmath.mpf(float(h_one))):
+        raise ValueError(
+            f"kernel {kernel.name!r} has h(1) = {mpmath.nstr(h_one, 6)}, beyond the float64 "
+            f"range; use digits=N, or rescale h: the flow with c h at time t equals the flow "
+            f"with h at time c t"
+        )
     floats = np.array([float(v) for v in values])
     underflow = [k for k, (v, f) in enumerate(zip(values, floats)) if v != 0 and abs(f) < 2.3e-308]
     if underflow:

@@ -115,3 +115,12 @@ def test_module_entry_point_runs():
     )
     assert result.returncode == 0
     assert "stage" in result.stdout
+
+
+def test_argparse_errors_are_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "asymptotics", "--format", "bogus"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -179,3 +179,17 @@ def test_huge_ridge_predicts_zero(exponential_20):
 def test_rejects_infinite_ridge(exponential_20):
     with pytest.raises(ValueError, match="ridge must be finite"):
         ridge_risk(exponential_20, TARGET, 300, [1.0, np.inf])
+
+
+def test_threshold_without_noise_is_finite():
+    # n = rank = 11 for h = 1 + u at d = 10: with no noise and no unlearnable energy
+    # the interpolant recovers the target exactly, so test risk 0, not inf.
+    s = spectrum(kernels.polynomial([1, 1]), 10)
+    assert empirical_risk(s, Target({1: 1.0}), 11, np.inf).test[0] == 0.0
+    assert empirical_risk(s, Target({1: 1.0}, noise=0.1), 11, np.inf).test[0] == np.inf
+
+
+@pytest.mark.parametrize("nodes", [4, 60, 1000, True])
+def test_rejects_unsafe_node_counts(exponential_20, nodes):
+    with pytest.raises(ValueError, match="nodes must be an integer in"):
+        empirical_risk(exponential_20, TARGET, 300, 1.0, nodes=nodes)

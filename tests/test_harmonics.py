@@ -333,3 +333,10 @@ def test_gegenbauer_derivative_identity(d):
                 factor = mpmath.mpf(k * (k + d - 2)) / (d - 1)
                 expected = factor * gegenbauer(k - 1, d + 2, point)
                 assert abs(slope - expected) <= mpmath.mpf("1e-20") * max(1, abs(expected))
+
+
+def test_learnable_degree_huge_sample_size():
+    # N(3, <=k) = (k + 1)^2, so n = 10^30 learns up to k = 10^15 - 1 (exact integers).
+    from asymptotics import learnable_degree
+
+    assert learnable_degree(3, 10**30) == 10**15 - 1

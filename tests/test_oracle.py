@@ -57,3 +57,13 @@ def test_oracle_rejects_degree_beyond_spectrum():
     s = spectrum(kernels.exponential(), 20, max_degree=3)
     with pytest.raises(ValueError, match="max_degree"):
         oracle_risk(s, Target({5: 1.0}), 1.0)
+
+
+def test_oracle_learns_underflowed_degree_at_infinity():
+    # xi_45 of e^u at d = 10^8 is about exp(-829): below float64, but positive, so the
+    # degree is learned at t = inf (its log stays finite in log_eigenvalues).
+    import asymptotics
+
+    with pytest.warns(asymptotics.AsymptoticsWarning, match="below the float64 range"):
+        s = spectrum(kernels.exponential(), 10**8, max_degree=45)
+    assert oracle_risk(s, Target({45: 1.0}), [np.inf])[0] == 0.0
