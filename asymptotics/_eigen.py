@@ -100,7 +100,7 @@ class EigenEngine:
         return self._first_weights[k]
 
     def is_exact_zero(self, k):
-        """Whether every coefficient ``a_{k+2j}`` vanishes, so that ``xi_k = 0`` exactly."""
+        """Return whether every coefficient ``a_{k+2j}`` vanishes, so that ``xi_k = 0`` exactly."""
         kernel = self.kernel
         degree = kernel.polynomial_degree
         if degree is not None:
@@ -111,7 +111,7 @@ class EigenEngine:
         return False
 
     def _rest_vanishes(self, k, m):
-        """Whether ``a_m, a_{m+2}, ...`` all vanish by the kernel's declared parity."""
+        """Return whether ``a_m, a_{m+2}, ...`` all vanish by the kernel's declared parity."""
         if self.kernel.zero_coefficients is None:
             return False
         parity, start = self.kernel.zero_coefficients
@@ -152,7 +152,7 @@ class EigenEngine:
         """Whether the remaining terms are below the tolerance.
 
         The remainder is estimated from the last two non-zero terms both as a
-        geometric series and as a power law ``j^-p``; the larger estimate is
+        geometric series and as a power law ``j^-p``. The larger estimate is
         used, so slowly decaying (arc-cosine-like) series are not stopped early.
         """
         if previous is None:

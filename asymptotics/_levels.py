@@ -51,7 +51,7 @@ def target_levels(spectrum, target):
 
 
 def all_levels(spectrum, target):
-    """Every level of the spectrum (tail last) with the target energy on each.
+    """Align the target energies with every level of the spectrum (tail last).
 
     Returns eigenvalues, masses (multiplicity times eigenvalue) and energies as
     float64 arrays; the lumped tail carries no target energy. Target degrees

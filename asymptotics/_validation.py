@@ -1,7 +1,7 @@
 """Input checks shared by the public entry points.
 
 Each check raises ``TypeError`` for a value of the wrong kind and ``ValueError``
-for a value out of range; the message names the parameter, the value and the
+for a value out of range. The message names the parameter, the value and the
 valid range.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 
 class AsymptoticsWarning(UserWarning):
-    """Numerical trouble that the package detected and could still answer."""
+    """Numerical trouble that the package detected but could still compute a result for."""
 
 
 def warn(message):
@@ -23,7 +23,8 @@ def warn(message):
     warnings.warn(message, AsymptoticsWarning, stacklevel=3)
 
 
-def _check_integer(value, name, minimum):
+def check_integer(value, name, minimum):
+    """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
     if not isinstance(value, numbers.Integral):
@@ -37,19 +38,14 @@ def _check_integer(value, name, minimum):
     return value
 
 
-def check_integer(value, name, minimum):
-    """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
-    return _check_integer(value, name, minimum)
-
-
 def check_dimension(d, name="d"):
     """Return ``d`` as an int after checking ``d >= 2``."""
-    return _check_integer(d, name, 2)
+    return check_integer(d, name, 2)
 
 
 def check_degree(k, name="k"):
     """Return ``k`` as an int after checking ``k >= 0``."""
-    return _check_integer(k, name, 0)
+    return check_integer(k, name, 0)
 
 
 def check_sample_size(n, name="n"):

@@ -112,7 +112,7 @@ def _add_target_options(parser):
 
 
 def build_parser():
-    """The argument parser of the ``asymptotics`` command."""
+    """Build the argument parser of the ``asymptotics`` command."""
     parser = _Parser(
         prog="asymptotics",
         description="Learning curves of kernel gradient flow on the sphere, computed analytically.\n"

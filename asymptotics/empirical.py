@@ -115,13 +115,13 @@ class _Problem:
             return 0.0
         kappa0 = _interpolation_ridge(self)
         lower, upper = kappa0, kappa0
-        while self._df2(lower) < self.n:
+        while self.df2(lower) < self.n:
             lower /= 16
             if lower < 1e-300:
                 return 0.0
         for _ in range(200):
             middle = np.sqrt(lower * upper)
-            if self._df2(middle) > self.n:
+            if self.df2(middle) > self.n:
                 lower = middle
             else:
                 upper = middle
@@ -130,8 +130,12 @@ class _Problem:
         value, _ = self.s_of_kappa(np.array(upper))
         return max(-float(value), 0.0)
 
-    def _df2(self, kappa):
-        return (self.masses * self.eigenvalues / (self.eigenvalues + kappa) ** 2).sum()
+    def df2(self, kappa):
+        """``df_2(kappa) = sum_k B xi_k^2 / (xi_k + kappa)^2`` for each entry of ``kappa``."""
+        kappa = np.asarray(kappa)[..., None]
+        # The ratio first keeps (xi + kappa)^2 from overflowing at huge ridges.
+        ratio = self.eigenvalues / (self.eigenvalues + kappa)
+        return (self.masses * ratio / (self.eigenvalues + kappa)).sum(axis=-1)
 
     def s_of_kappa(self, kappa):
         """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
@@ -232,7 +236,7 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     spectrum : Spectrum
         Eigenvalues of the kernel in dimension ``d``; its ``max_degree`` must
         cover the target's degrees, and the lumped tail should lie well below
-        the effective ridge (a warning says when it does not).
+        the effective ridge (a warning is issued when it does not).
     target : Target
         Degree energies and label noise ``sigma^2``.
     n : float
@@ -378,8 +382,7 @@ def _ridgeless(problem):
     if problem.rank > n:
         kappa = _interpolation_ridge(problem)
         _check_tail(problem, np.array([kappa]))
-        ratio = problem.eigenvalues / (problem.eigenvalues + kappa)
-        df2 = (problem.masses * ratio / (problem.eigenvalues + kappa)).sum()
+        df2 = problem.df2(kappa)
         inflation = 1 / (1 - df2 / n)
         bias = inflation * (problem.energies * (kappa / (problem.eigenvalues + kappa)) ** 2).sum()
         variance = noise * (df2 / n) * inflation
@@ -476,8 +479,7 @@ def ridge_risk(spectrum, target, n, ridge):
     if positive.any():
         lam = ridges[positive]
         k = problem.solve_real(lam)
-        ratio = problem.eigenvalues / (problem.eigenvalues + k[:, None])
-        df2 = (problem.masses * ratio / (problem.eigenvalues + k[:, None])).sum(axis=-1)
+        df2 = problem.df2(k)
         inflation = 1 / (1 - df2 / problem.n)
         shrink = (k[:, None] / (problem.eigenvalues + k[:, None])) ** 2
         bias[positive] = inflation * (problem.energies * shrink).sum(axis=-1)

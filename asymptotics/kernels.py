@@ -129,7 +129,7 @@ class Kernel:
         return mpmath.mpf(self.coefficient(m))
 
     def coefficient_is_zero(self, m):
-        """Whether ``a_m`` is known to be exactly zero."""
+        """Return whether ``a_m`` is known to be exactly zero."""
         if self.polynomial_coefficients is not None:
             return m >= len(self.polynomial_coefficients) or self.polynomial_coefficients[m] == 0
         if self.zero_coefficients is not None:

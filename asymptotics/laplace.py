@@ -8,8 +8,9 @@ For ``F(s) = int_0^inf e^{-s t} f(t) dt`` analytic off the negative real axis,
 
 with ``s_0 = r`` and ``w_0 = r / 2M``. The nodes scale as ``s_j = zeta_j / t``,
 so one set of reduced nodes ``zeta_j`` serves every time. Rounding errors are
-amplified by about ``e^(2M/5)`` per dimension; in float64, ``M`` between 16 and
-20 gives about 13 correct digits in one dimension and 11 in two.
+amplified by about ``e^(2M/5)`` per dimension. In float64, ``M`` between 16 and
+20 gives about 13 correct digits in one dimension and 11 in two (measured on
+closed-form transforms such as ``1/(s + a)``).
 """
 
 from __future__ import annotations

@@ -348,12 +348,12 @@ def _check_positive_semidefinite(kernel, d, values, errors):
 def _mp_tail(kernel, d, values, multiplicities, promised, guard, final):
     """Tail trace and Hilbert-Schmidt norm beyond the computed degrees, with ``h(1)``.
 
-    Each eigenvalue carries ``guard/2`` digits beyond those promised, so a tail
-    obtained by subtraction from ``h(1)`` or ``E[h^2]`` is resolved when it is
-    above ``10^-(guard/2 - 1)`` of that reference; otherwise the direct sum over
-    the higher degrees is used. Returns None when a tail is unresolved and more
-    guard digits may resolve it; on the ``final`` pass an unresolved tail within
-    its error of zero is reported as zero, with a warning.
+    Each eigenvalue carries ``guard/2`` digits beyond those promised. A tail
+    obtained by subtraction from ``h(1)`` or ``E[h^2]`` is therefore resolved
+    when it is above ``10^-(guard/2 - 1)`` of that reference. The direct sum
+    over the higher degrees is used where it converges. Returns None when a
+    tail is unresolved and more guard digits may resolve it. On the ``final``
+    pass an unresolved tail is handled by :func:`_resolved`.
     """
     h_one = kernel.at_one()
     max_degree = len(values) - 1
@@ -391,10 +391,10 @@ def _mp_tail(kernel, d, values, multiplicities, promised, guard, final):
 def _resolved(what, value, reference, resolution, error, kernel, d, max_degree, final, bound=False):
     """Check a tail obtained by subtraction.
 
-    Returns ``value`` when it carries the promised digits, None when more guard
-    digits may resolve it, and on the ``final`` pass either ``value`` with a
-    warning about its accuracy, or (for a value within its error of zero) 0 or,
-    with ``bound``, the error bound itself as an upper bound.
+    Returns ``value`` when it carries the promised digits, and None when more
+    guard digits may resolve it. On the ``final`` pass it returns ``value`` with
+    a warning about its accuracy. A value within its error of zero becomes 0,
+    or with ``bound`` the error bound itself, as an upper bound.
     """
     if value > reference * resolution:
         return value
