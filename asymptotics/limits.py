@@ -22,21 +22,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
 
 from ._levels import check_pair, eigenvalue_of
 from ._validation import check_sample_size, check_times
 from .empirical import empirical_risk
 from .harmonics import learnable_degree
+from .limit_curves import _Limit, limit_curves
 from .oracle import oracle_risk
-from .targets import Target
 
 __all__ = ["StageReport", "LimitStage", "stages", "stage_of", "limit_stages"]
-
-# Highest degree the d -> inf table lists; each row needs one Taylor coefficient.
-MAX_LIMIT_DEGREE = 1000
-
 
 @dataclass(frozen=True)
 class StageReport:
@@ -227,9 +222,11 @@ def limit_stages(kernel, target, alpha):
     """Leading-order stage table as ``d -> inf`` with ``n = d^alpha``, ``t = d^gamma``.
 
     Each degree ``k`` with ``h^{(k)}(0) > 0`` is learned by the oracle at
-    ``gamma = k``; the empirical world stops at ``l = floor(alpha)`` and its
-    training risk falls to 0 at ``gamma = alpha`` when the kernel has mass above
-    degree ``l`` (``T^inf_{>l} = h(1) - sum_{k <= l} a_k > 0``).
+    ``gamma = k`` (in general at the exponent of :func:`limit_rates`); the
+    empirical world stops at ``l = floor(alpha)`` and its training risk falls to
+    0 at ``gamma = alpha`` when the kernel has mass above degree ``l``
+    (``T^inf_{>l} = h(1) - sum_{k <= l} a_k > 0``). The rows are the plateaus
+    of :func:`limit_curves`.
 
     Parameters
     ----------
@@ -244,8 +241,9 @@ def limit_stages(kernel, target, alpha):
     Returns
     -------
     list of LimitStage
-        Rows ordered by ``gamma``, split at ``alpha`` and at every integer
-        where a limit changes; the last row extends to ``gamma = inf``.
+        Rows ordered by ``gamma``, split at ``alpha`` and at every learning
+        exponent where a limit changes; the last row extends to
+        ``gamma = inf``.
 
     Examples
     --------
@@ -254,48 +252,16 @@ def limit_stages(kernel, target, alpha):
     >>> [(r.gamma_low, r.gamma_high, r.stage, r.oracle, r.test, r.train) for r in rows][:3]
     [(0.0, 1.0, 1, 3.25, 3.25, 3.25), (1.0, 1.5, 1, 2.25, 2.25, 2.25), (1.5, 2.0, 2, 2.25, 2.25, 0.0)]
     """
-    if not isinstance(target, Target):
-        raise TypeError(f"target must be an asymptotics.Target, got {type(target).__name__}")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha):
-        raise TypeError(f"alpha must be a finite real number, got {alpha!r}")
-    if alpha <= 0 or float(alpha).is_integer():
-        raise ValueError(f"alpha must be positive and not an integer, got {alpha}")
-    if not kernel.has_coefficients:
-        raise ValueError(f"kernel {kernel.name!r} has no Taylor coefficients; the limit needs them")
-    degree = math.floor(alpha)
-    top = max(target.max_degree, degree) + 1
-    if top > MAX_LIMIT_DEGREE:
-        raise ValueError(
-            f"alpha = {alpha} and target degrees up to {target.max_degree} need the table to "
-            f"degree {top}; the limit table covers degrees up to {MAX_LIMIT_DEGREE}"
-        )
-    with mpmath.workdps(30):
-        coefficients = [float(kernel.taylor_coefficient(k)) for k in range(top + 1)]
-        low_mass = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(degree + 1))
-        high_mass = float(kernel.at_one() - low_mass)
-    learnable = [c > 0 for c in coefficients]
-    next_degree = next(
-        (k for k in range(degree + 1, top + 1) if learnable[k] and target.energy(k) > 0),
-        next((k for k in range(degree + 1, top + 1) if learnable[k]), math.inf),
-    )
-
-    def remaining(learned_up_to):
-        return target.noise + sum(
-            e for k, e in target.energies.items() if k > learned_up_to or not learnable[k]
-        )
-
-    cuts = sorted(set(range(0, top + 1)) | {alpha})
+    limit = _Limit(kernel, target, alpha)
+    exponents = {r.exponent for r in limit.rates if math.isfinite(r.exponent)}
+    cuts = sorted(exponents | {0.0, limit.alpha})
     rows = []
     for low, high in zip(cuts, cuts[1:] + [math.inf]):
-        oracle = remaining(math.floor(low))
-        if high <= alpha:
-            test = train = oracle
-            stage = 1
-        else:
-            test = remaining(degree)
-            train = 0.0 if high_mass > 0 else test
-            stage = 3 if low >= next_degree else 2
-        values = (stage, oracle, test, train)
+        # Interior point of the interval (low, high): the limits are constant there.
+        inside = low + 0.5 if math.isinf(high) else (low + high) / 2
+        curves = limit_curves(kernel, target, alpha, inside)
+        values = (int(curves.stage[0]), float(curves.oracle[0]), float(curves.test[0]),
+                  float(curves.train[0]))  # fmt: skip
         if rows and (rows[-1].stage, rows[-1].oracle, rows[-1].test, rows[-1].train) == values:
             # Same limits on both sides of a cut (a degree without energy): one row.
             rows[-1] = LimitStage(rows[-1].gamma_low, float(high), *values)
