@@ -9,11 +9,29 @@ in ``R^d``; kernel ``h(<x, x'>/d)``; gradient flow on half the squared loss
 
 from . import kernels
 from ._validation import AsymptoticsWarning
+from .bootstrap import BootstrapWindow, LimitBootstrap, deep_bootstrap, limit_deep_bootstrap
+from .compare import KernelComparison, compare, halving_time
+from .convergence import Convergence, limit_convergence
 from .empirical import EmpiricalRisk, RidgeRisk, empirical_risk, ridge_risk
 from .harmonics import cumulative_dimension, gegenbauer, learnable_degree, multiplicity
 from .kernels import Kernel
+from .learning_order import (
+    DegreeLearning,
+    LimitDegreeLearning,
+    learned_degrees,
+    learning_order,
+    limit_learning_order,
+)
+from .limit_curves import LimitCurves, LimitRate, limit_curves, limit_rates
 from .limits import LimitStage, StageReport, limit_stages, stage_of, stages
 from .oracle import oracle_risk
+from .polynomial_regime import (
+    BlockRisk,
+    block_risk,
+    early_stopping,
+    polynomial_regime_ridge,
+    polynomial_regime_risk,
+)
 from .simulation import SimulationResult, simulate
 from .spectrum import Spectrum, spectrum
 from .targets import Target
@@ -22,22 +40,45 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsymptoticsWarning",
+    "BlockRisk",
+    "BootstrapWindow",
+    "Convergence",
+    "DegreeLearning",
     "EmpiricalRisk",
     "Kernel",
+    "KernelComparison",
+    "LimitBootstrap",
+    "LimitCurves",
+    "LimitDegreeLearning",
+    "LimitRate",
     "LimitStage",
     "RidgeRisk",
     "SimulationResult",
     "Spectrum",
     "StageReport",
     "Target",
+    "block_risk",
+    "compare",
     "cumulative_dimension",
+    "deep_bootstrap",
+    "early_stopping",
     "empirical_risk",
     "gegenbauer",
+    "halving_time",
     "kernels",
     "learnable_degree",
+    "learned_degrees",
+    "learning_order",
+    "limit_convergence",
+    "limit_curves",
+    "limit_deep_bootstrap",
+    "limit_learning_order",
+    "limit_rates",
     "limit_stages",
     "multiplicity",
     "oracle_risk",
+    "polynomial_regime_ridge",
+    "polynomial_regime_risk",
     "ridge_risk",
     "simulate",
     "spectrum",
