@@ -140,7 +140,7 @@ def _rate(kernel, k):
 
 
 def _parity_is_zero_from(kernel, m):
-    """Whether every coefficient ``a_{m'}`` with ``m' >= m`` of the parity of ``m`` is zero."""
+    """Return whether every coefficient ``a_{m'}`` with ``m' >= m`` of the parity of ``m`` is zero."""
     if kernel.polynomial_coefficients is not None:
         return all(c == 0 for c in kernel.polynomial_coefficients[m::2])
     if kernel.zero_coefficients is not None:

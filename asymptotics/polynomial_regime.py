@@ -146,9 +146,9 @@ def marchenko_pastur_integral(function, q, nodes=None):
     if q == 0:
         raise ValueError("q must be > 0 (B(d, l)/n); q = 0 is the oracle limit")
     if nodes is None:
-        wanted = 25 / abs(1 - math.sqrt(q)) if q != 1 else MIN_NODES
-        nodes = int(min(max(MIN_NODES, wanted), MAX_NODES))
-        if wanted > MAX_NODES:
+        required = 25 / abs(1 - math.sqrt(q)) if q != 1 else MIN_NODES
+        nodes = int(min(max(MIN_NODES, required), MAX_NODES))
+        if required > MAX_NODES:
             warn(
                 f"q = {q} is within {abs(1 - math.sqrt(q)):.2g} of 1; the Marchenko-Pastur "
                 f"integrals use {MAX_NODES} nodes and may lose digits there"
