@@ -37,6 +37,8 @@ __all__ = ["LimitRate", "LimitCurves", "limit_rates", "limit_curves", "MAX_LIMIT
 # Highest Taylor coefficient the limits consult; a degree whose parity has no
 # non-zero coefficient up to here is treated as never learned.
 MAX_LIMIT_DEGREE = 1000
+# Degrees beyond the target searched for the first learnable degree above floor(alpha).
+EXTRA_DEGREES = 10
 
 
 class LimitRate(NamedTuple):
@@ -186,6 +188,13 @@ class _Limit:
                 f"to degree {top}; it covers degrees below {MAX_LIMIT_DEGREE}"
             )
         self.rates = limit_rates(kernel, top)
+        # Look a few degrees further for the first learnable degree above l, which
+        # ends stage 2 when no target degree does (the ReLU NTK skips odd degrees).
+        with mpmath.workdps(30):
+            while not any(
+                r.degree > self.degree and math.isfinite(r.exponent) for r in self.rates
+            ) and len(self.rates) < min(top + EXTRA_DEGREES, MAX_LIMIT_DEGREE):
+                self.rates.append(_rate(kernel, len(self.rates)))
         with mpmath.workdps(30):
             low_mass = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(self.degree + 1))
             self.high_mass = float(kernel.at_one() - low_mass)

@@ -79,6 +79,9 @@ def test_stage_boundaries_match_separation(name, alpha):
     plateau_gap = float(limit.test[0] - limit.train[0])
     high_mass = HIGH_MASS[name][math.floor(alpha)]
     next_degree, constant = NEXT_DEGREE[name][alpha]
+    # The limit's stage labels change exactly at alpha and at k*.
+    edges = [alpha - 1e-9, alpha, next_degree - 1e-9, next_degree]
+    assert limit_curves(kernel, TARGET, alpha, edges).stage.tolist() == [1, 2, 2, 3]
     errors_train, errors_oracle, deviations = [], [], []
     for d in [10**3, 10**4, 10**5]:
         s = spectrum(kernel, d, max_degree=8)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from asymptotics import Kernel, Target, empirical_risk, kernels, oracle_risk, spectrum
-from asymptotics import limit_curves, limit_rates, limit_stages
+from asymptotics import limit_curves, limit_rates, limit_stages, stages
 
 
 def test_rates_of_quartic_monomial_are_exact():
@@ -157,3 +157,14 @@ def test_curves_reject_bad_input(kwargs, error):
     with pytest.raises(error):
         limit_curves(arguments.pop("kernel"), arguments.pop("target"), arguments.pop("alpha"),
                      arguments.pop("gamma"), scale=arguments.pop("scale"))
+
+
+def test_stage_three_starts_at_next_learnable_degree():
+    # ReLU NTK, alpha = 2.5, energy only in degree 1: no target degree above l, so
+    # stage 3 starts where the oracle learns the next degree with xi > 0, degree 4
+    # (xi_3 = 0), as in the finite-d report.
+    target = Target({1: 1.0})
+    curves = limit_curves(kernels.relu_ntk(), target, 2.5, [3.5, 4.0])
+    assert curves.stage.tolist() == [2, 3]
+    report = stages(spectrum(kernels.relu_ntk(), 100), target, 100**2.5)
+    assert report.next_degree == 4
