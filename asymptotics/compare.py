@@ -25,7 +25,7 @@ BISECTION_STEPS = 50
 
 
 class KernelComparison(NamedTuple):
-    """Risk curves of two kernels on one task, and what training speed says about them.
+    """Risk curves of two kernels on one task, and whether the faster one tests better.
 
     Attributes
     ----------

@@ -65,7 +65,7 @@ def limit_convergence(kernel, target, alpha, gamma, dimensions=DEFAULT_DIMENSION
     gamma : array_like
         Finite time exponents ``>= 0``. Away from the exponents where the limit
         jumps (learning exponents and ``alpha``) the distance shrinks like a
-        power of ``d``; at a jump it does not shrink.
+        power of ``d``. At a jump it does not shrink.
     dimensions : sequence of int
         Dimensions ``d >= 2`` (default ``10^2 .. 10^5``).
     max_degree : int, optional

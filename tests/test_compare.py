@@ -80,9 +80,10 @@ def test_compare_rejects_spectrum_of_other_dimension():
 @pytest.mark.slow
 def test_first_to_fit_conclusion_holds_in_simulation():
     # Reference: exact gradient flow on sampled data (4 draws, d = 100, n = 1000).
-    # At the time a's deterministic-equivalent training risk halves, the
-    # simulated training risk of a is at half its start and its simulated test
-    # risk is higher than b's; the equivalent matches the simulation to 2 %.
+    # Take the time at which a's deterministic-equivalent training risk halves.
+    # There the simulated training risk of a is half its start (1.15), and a's
+    # simulated test risk is higher than b's. The equivalent matches the
+    # simulation to 2 %.
     target = Target({1: 1.0, 2: 0.3}, noise=1.0)
     a = kernels.polynomial([Fraction(1, 10), Fraction(1, 5), 8])
     b = kernels.polynomial([Fraction(1, 10), 2, Fraction(3, 10)])

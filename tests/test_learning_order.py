@@ -51,7 +51,7 @@ def test_learned_degrees_follow_times():
     assert empirical == [(), (0,), (0, 1), (0, 1), (0, 1)]
 
 
-def test_late_eigenvalue_below_l_is_missed_at_finite_d():
+def test_late_eigenvalue_missed_at_finite_d():
     # h = u^4 + u^5/2 at alpha = 2.5: xi_2 ~ 12/d^3 lies below the effective ridge
     # T/n ~ d^-2.5, so even at degree 2 <= l the interpolant keeps more than 1/e.
     kernel = kernels.polynomial([0, 0, 0, 0, 1, 0.5])

@@ -106,7 +106,7 @@ def test_transition_shapes_approached_at_large_d():
     np.testing.assert_allclose(risk.test, fall.test, atol=0.02)
 
 
-def test_degree_below_l_with_late_eigenvalue_is_not_learned():
+def test_late_eigenvalue_below_l_unlearned():
     # h = u^4 + u^5/2: xi_2 ~ 12/d^3 from a_4, so at alpha = 2.5 degree 2 (<= l = 2) lies
     # below the effective ridge d^-2.5 and the empirical world never learns it,
     # while the oracle does at gamma = 3.

@@ -24,15 +24,16 @@ def test_marchenko_pastur_moments(q):
 
 @pytest.mark.parametrize(
     "q, rho, bias, variance",
-    # Published-style reference table of the t = inf block, rounded to the digits shown.
+    # Reference values of the t = inf block, computed independently of this
+    # package and rounded to the digits given.
     [(1.0, 0.01, "0.0499376", "4.518731"), (0.5, 0.1, "0.0345225", "0.5690450"),
      (2.0, 0.01, "0.5000943", "0.9617163")],
 )
 def test_infinite_time_matches_table(q, rho, bias, variance):
     closed = ridge_block_factors(q, rho)
-    for value, shown in zip(closed, (bias, variance)):
-        decimals = len(shown.split(".")[1])
-        assert f"{value:.{decimals}f}" == shown
+    for value, reference in zip(closed, (bias, variance)):
+        decimals = len(reference.split(".")[1])
+        assert f"{value:.{decimals}f}" == reference
     integrals = block_factors(q, rho, math.inf)
     assert integrals.bias[0] == pytest.approx(closed[0], rel=1e-11)
     assert integrals.variance[0] == pytest.approx(closed[1], rel=1e-11)
