@@ -24,6 +24,7 @@ labels as noise: its training risk on that part falls as
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import NamedTuple
 
 import mpmath
@@ -158,6 +159,19 @@ def _check_kernel(kernel):
         raise ValueError(f"kernel {kernel.name!r} has no Taylor coefficients; the limit needs them")
 
 
+def high_mass(kernel, degree):
+    """``T^inf_{>l} = h(1) - sum_{k <= l} a_k``, the kernel mass above degree ``l`` as ``d -> inf``.
+
+    Exact for polynomial kernels, so a kernel of degree ``<= l`` gives exactly
+    0; otherwise evaluated with 30 significant digits.
+    """
+    if kernel.polynomial_coefficients is not None:
+        return float(sum(kernel.polynomial_coefficients[degree + 1 :], Fraction(0)))
+    with mpmath.workdps(30):
+        low = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(degree + 1))
+        return float(kernel.at_one() - low)
+
+
 def check_alpha(alpha):
     """Return ``alpha`` as a float after checking it is positive and not an integer."""
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
@@ -195,9 +209,7 @@ class _Limit:
                 r.degree > self.degree and math.isfinite(r.exponent) for r in self.rates
             ) and len(self.rates) < min(top + EXTRA_DEGREES, MAX_LIMIT_DEGREE):
                 self.rates.append(_rate(kernel, len(self.rates)))
-        with mpmath.workdps(30):
-            low_mass = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(self.degree + 1))
-            self.high_mass = float(kernel.at_one() - low_mass)
+        self.high_mass = high_mass(kernel, self.degree)
         self.noise = target.noise
         self.energies = target.energies
         # Learned by the empirical world: degree <= l and eigenvalue above T/n ~ d^-alpha.

@@ -33,13 +33,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import mpmath
 import numpy as np
 
 from ._levels import check_pair
 from ._validation import check_nonnegative, check_sample_size, check_times, warn
 from .harmonics import multiplicity
-from .limit_curves import _check_kernel, limit_rates
+from .limit_curves import _check_kernel, high_mass, limit_rates
 from .targets import Target
 
 __all__ = [
@@ -322,11 +321,8 @@ def _limit_block(kernel, target, degree, psi):
             f"at n ~ d^{degree}, so there is no block; use limit_curves with a non-integer alpha"
         )
     scale = rates[degree].constant
-    with mpmath.workdps(30):
-        low = mpmath.fsum(kernel.taylor_coefficient(k) for k in range(degree + 1))
-        high_mass = float(kernel.at_one() - low)
     # n xi_l -> psi B(d, l) h^(l)(0) / d^l -> psi a_l, a_l = h^(l)(0)/l!.
-    rho = high_mass / (psi * scale / math.factorial(degree))
+    rho = high_mass(kernel, degree) / (psi * scale / math.factorial(degree))
     below, above = [], 0.0
     for rate in rates:
         energy = target.energy(rate.degree)

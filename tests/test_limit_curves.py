@@ -1,6 +1,7 @@
 """Limit curves as d -> inf: learning exponents, plateaus and transition shapes."""
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -168,3 +169,12 @@ def test_stage_three_starts_at_next_learnable_degree():
     assert curves.stage.tolist() == [2, 3]
     report = stages(spectrum(kernels.relu_ntk(), 100), target, 100**2.5)
     assert report.next_degree == 4
+
+
+def test_high_mass_of_polynomial_is_exact():
+    # 1/10 + u/5 + 3u^2/10 + 7u^3/10 has no mass above degree 3; the sum of the
+    # decimal fractions must give exactly 0 there (in floats it would not).
+    kernel = kernels.polynomial([Fraction(1, 10), Fraction(1, 5), Fraction(3, 10), Fraction(7, 10)])
+    curves = limit_curves(kernel, Target({1: 1.0}, noise=0.5), 3.5, 5.0)
+    assert curves.train[0] == 0.5
+    assert curves.stage[0] == 2
