@@ -155,7 +155,10 @@ def _grid_size(first, last):
 
 
 def _refine(condition, times, index, floor=0.0):
-    """First time where ``condition`` holds, between ``times[index - 1]`` (or ``floor``) and ``times[index]``."""
+    """First time where ``condition`` holds, after ``times[index - 1]`` (or ``floor``).
+
+    The bisection runs in ``log t`` up to ``times[index]``, where it holds.
+    """
     if index == 0:
         return float(times[0])
     low, high = max(float(times[index - 1]), floor), float(times[index])
@@ -190,8 +193,9 @@ def limit_deep_bootstrap(kernel, target, alpha):
     Examples
     --------
     >>> from asymptotics import Target, kernels
-    >>> limit_deep_bootstrap(kernels.relu_ntk(), Target({1: 1.0, 2: 1.0, 3: 1.0}, 0.25), 1.5)
-    LimitBootstrap(gamma_start=1.5, gamma_end=2, length=0.5, train_test_gap=2.25, test_oracle_gap=0.0)
+    >>> window = limit_deep_bootstrap(kernels.relu_ntk(), Target({1: 1.0, 2: 1.0}, 0.25), 1.5)
+    >>> window.gamma_start, window.gamma_end, window.length, window.train_test_gap
+    (1.5, 2, 0.5, 1.25)
     """
     limit = _Limit(kernel, target, alpha)
     end = limit.third_stage

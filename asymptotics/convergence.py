@@ -1,4 +1,4 @@
-"""Finite-``d`` curves against their ``d -> inf`` limits, for ``n = d^alpha`` and ``t = d^gamma``."""
+"""Finite-``d`` curves against their ``d -> inf`` limits at ``n = d^alpha``, ``t = d^gamma``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .limit_curves import check_alpha, limit_curves
 from .oracle import oracle_risk
 from .spectrum import spectrum
 
-__all__ = ["Convergence", "limit_convergence", "DEFAULT_DIMENSIONS"]
+__all__ = ["DEFAULT_DIMENSIONS", "Convergence", "limit_convergence"]
 
 DEFAULT_DIMENSIONS = (10**2, 10**3, 10**4, 10**5)
 
@@ -52,7 +52,7 @@ class Convergence(NamedTuple):
 
 
 def limit_convergence(kernel, target, alpha, gamma, dimensions=DEFAULT_DIMENSIONS, max_degree=None):
-    """Evaluate the finite-``d`` curves at ``n = d^alpha``, ``t = d^gamma`` and their distance to the limit.
+    """Evaluate finite-``d`` curves at ``n = d^alpha``, ``t = d^gamma`` and their distance to the limit.
 
     Parameters
     ----------
@@ -91,7 +91,9 @@ def limit_convergence(kernel, target, alpha, gamma, dimensions=DEFAULT_DIMENSION
         raise ValueError(f"gamma must be a 1-d array of finite numbers >= 0, got {gamma}")
     dimensions = np.array([int(d) for d in dimensions])
     if dimensions.size == 0 or (dimensions < 2).any():
-        raise ValueError(f"dimensions must be a non-empty sequence of integers >= 2, got {dimensions}")
+        raise ValueError(
+            f"dimensions must be a non-empty sequence of integers >= 2, got {dimensions}"
+        )
     if max_degree is None:
         max_degree = max(target.max_degree, math.floor(alpha) + 1) + 4
     limit = limit_curves(kernel, target, alpha, gamma)

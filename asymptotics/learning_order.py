@@ -181,7 +181,9 @@ def learned_degrees(order, t):
     """
     times = check_times(t)
     oracle = [tuple(sorted(r.degree for r in order if r.oracle_time <= time)) for time in times]
-    empirical = [tuple(sorted(r.degree for r in order if r.empirical_time <= time)) for time in times]
+    empirical = [
+        tuple(sorted(r.degree for r in order if r.empirical_time <= time)) for time in times
+    ]
     return oracle, empirical
 
 
@@ -214,7 +216,9 @@ def limit_learning_order(kernel, alpha, max_degree):
     alpha = check_alpha(alpha)
     degree = math.floor(alpha)
     rows = [
-        LimitDegreeLearning(r.degree, r.exponent, r.constant, r.degree <= degree and r.exponent < alpha)
+        LimitDegreeLearning(
+            r.degree, r.exponent, r.constant, r.degree <= degree and r.exponent < alpha
+        )
         for r in limit_rates(kernel, max_degree)
     ]
     return sorted(rows, key=lambda row: (row.exponent, row.degree))

@@ -33,7 +33,7 @@ import numpy as np
 from .kernels import Kernel
 from .targets import Target
 
-__all__ = ["LimitRate", "LimitCurves", "limit_rates", "limit_curves", "MAX_LIMIT_DEGREE"]
+__all__ = ["MAX_LIMIT_DEGREE", "LimitCurves", "LimitRate", "limit_curves", "limit_rates"]
 
 # Highest Taylor coefficient the limits consult; a degree whose parity has no
 # non-zero coefficient up to here is treated as never learned.
@@ -111,7 +111,9 @@ def limit_rates(kernel, max_degree):
     """
     _check_kernel(kernel)
     if isinstance(max_degree, bool) or not isinstance(max_degree, (int, np.integer)):
-        raise TypeError(f"max_degree must be an integer in [0, {MAX_LIMIT_DEGREE}), got {max_degree!r}")
+        raise TypeError(
+            f"max_degree must be an integer in [0, {MAX_LIMIT_DEGREE}), got {max_degree!r}"
+        )
     if not 0 <= max_degree < MAX_LIMIT_DEGREE:
         raise ValueError(f"max_degree must be in [0, {MAX_LIMIT_DEGREE}), got {max_degree}")
     rates = []
@@ -143,7 +145,7 @@ def _rate(kernel, k):
 
 
 def _parity_is_zero_from(kernel, m):
-    """Return whether every coefficient ``a_{m'}`` with ``m' >= m`` of the parity of ``m`` is zero."""
+    """Return whether ``a_{m'} = 0`` for every ``m' >= m`` of the parity of ``m``."""
     if kernel.polynomial_coefficients is not None:
         return all(c == 0 for c in kernel.polynomial_coefficients[m::2])
     if kernel.zero_coefficients is not None:

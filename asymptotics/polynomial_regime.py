@@ -44,13 +44,13 @@ from .targets import Target
 __all__ = [
     "BlockFactors",
     "BlockRisk",
-    "marchenko_pastur_integral",
     "block_factors",
-    "ridge_block_factors",
-    "polynomial_regime_risk",
-    "polynomial_regime_ridge",
     "block_risk",
     "early_stopping",
+    "marchenko_pastur_integral",
+    "polynomial_regime_ridge",
+    "polynomial_regime_risk",
+    "ridge_block_factors",
 ]
 
 # Midpoint nodes of the Marchenko-Pastur rule: at least this many, and about
@@ -197,7 +197,12 @@ def block_factors(q, rho, theta):
         return np.where(ended, np.where(rate > 0, 0.0, 1.0), value)
 
     def bias(z):
-        shrink = np.divide(rho + z * decay(z, 1), z + rho, out=np.ones(np.broadcast(finite, z).shape), where=z + rho > 0)
+        shrink = np.divide(
+            rho + z * decay(z, 1),
+            z + rho,
+            out=np.ones(np.broadcast(finite, z).shape),
+            where=z + rho > 0,
+        )
         return shrink**2
 
     def variance(z):
@@ -287,7 +292,9 @@ class _Block:
         factors = block_factors(self.q, self.rho, theta)
         test = self.noise + self.above + self.degree_energy * factors.bias
         test = test + self.effective_noise * factors.variance
-        train = self.degree_energy * factors.train_signal + self.effective_noise * factors.train_noise
+        train = (
+            self.degree_energy * factors.train_signal + self.effective_noise * factors.train_noise
+        )
         for energy, rho_k, ratio in self.below:
             bias, residual = _spike(rho_k, factors.theta, ratio)
             test = test + energy * bias
@@ -454,7 +461,9 @@ def block_risk(spectrum, target, n, t, degree=None):
     n = check_sample_size(n)
     d = spectrum.d
     if degree is None:
-        degree = min(range(1, spectrum.max_degree), key=lambda k: abs(math.log(multiplicity(d, k) / n)))
+        degree = min(
+            range(1, spectrum.max_degree), key=lambda k: abs(math.log(multiplicity(d, k) / n))
+        )
     eigenvalues = np.exp(spectrum.log_eigenvalues)
     masses = np.asarray(spectrum.degree_masses, dtype=float)
     xi = float(eigenvalues[degree])
@@ -471,7 +480,9 @@ def block_risk(spectrum, target, n, t, degree=None):
             above += energy
         else:
             below.append((energy, high / (n * value), value / xi))
-    block = _Block(multiplicity(d, degree) / n, rho, target.noise, below, target.energy(degree), above)
+    block = _Block(
+        multiplicity(d, degree) / n, rho, target.noise, below, target.energy(degree), above
+    )
     times = check_times(t)
     return block.risks(times * xi)
 

@@ -54,14 +54,22 @@ cases = [
     ("t = 0 variance", sympy.limit(s**2 * variance, s, sympy.oo), perturb(sympy.Integer(0))),
     ("kappa_0 for m > n", sympy.limit(kappa, s, 0), perturb(xi * r)),
     ("t = inf training risk, m > n", sympy.limit(s * g, s, 0), perturb(sympy.Integer(0))),
-    ("t = inf test risk, m > n",
-     sympy.simplify(noise + sympy.limit(s**2 * bias, s, 0)
-                    + noise * sympy.limit(s**2 * variance, s, 0)),
-     perturb(noise + r * F / (1 + r) + F0 * (1 + r) / r + noise / r)),
+    (
+        "t = inf test risk, m > n",
+        sympy.simplify(
+            noise + sympy.limit(s**2 * bias, s, 0) + noise * sympy.limit(s**2 * variance, s, 0)
+        ),
+        perturb(noise + r * F / (1 + r) + F0 * (1 + r) / r + noise / r),
+    ),
     ("t = inf training risk, m < n", sympy.limit(s * g_small, s, 0), perturb(r * (noise + F0))),
-    ("t = inf test risk, m < n",
-     sympy.simplify(noise + sympy.limit(s**2 * bias_small, s, 0)
-                    + noise * sympy.limit(s**2 * variance_small, s, 0)),
-     perturb((noise + F0) / r)),
+    (
+        "t = inf test risk, m < n",
+        sympy.simplify(
+            noise
+            + sympy.limit(s**2 * bias_small, s, 0)
+            + noise * sympy.limit(s**2 * variance_small, s, 0)
+        ),
+        perturb((noise + F0) / r),
+    ),
 ]
 report(cases)

@@ -32,9 +32,15 @@ cases = [
     ("s L[exp(-tz)](s) = ridge residual", s * residual, perturb(s / (s + z))),
     ("s L[1 - exp(-tz)](s) = ridge learned", s * learned, perturb(z / (z + s))),
     ("two-variable transform", pair, perturb(1 / ((s1 + z) * (s2 + w)))),
-    ("L^-1[1/(s + z)](2t) = training residual", train.subs(sympy.Heaviside(2 * t), 1),
-     perturb(sympy.exp(-2 * t * z))),
-    ("variance split", sympy.expand(square),
-     perturb(sympy.expand(2 * (1 - sympy.exp(-t * z)) - (1 - sympy.exp(-2 * t * z))))),
+    (
+        "L^-1[1/(s + z)](2t) = training residual",
+        train.subs(sympy.Heaviside(2 * t), 1),
+        perturb(sympy.exp(-2 * t * z)),
+    ),
+    (
+        "variance split",
+        sympy.expand(square),
+        perturb(sympy.expand(2 * (1 - sympy.exp(-t * z)) - (1 - sympy.exp(-2 * t * z)))),
+    ),
 ]
 report(cases)

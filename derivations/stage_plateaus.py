@@ -52,7 +52,7 @@ train_bulk = sympy.inverse_laplace_transform(train_scaled, u, 2 * theta)
 kappa0 = sympy.Symbol("kappa0", positive=True)
 # kappa_0 solves df_1 = n: d xi/(xi + kappa) + T/kappa = n, a quadratic in kappa.
 roots = sympy.solve(sympy.Eq(d * xi / (xi + kappa0) + T / kappa0, n), kappa0)
-kappa_inf = [r for r in roots if sympy.limit(r * n, x, sympy.oo).is_positive][0]
+kappa_inf = next(r for r in roots if sympy.limit(r * n, x, sympy.oo).is_positive)
 df2 = d * xi**2 / (xi + kappa_inf) ** 2
 test_inf = (noise + kappa_inf**2 * F1 / (xi + kappa_inf) ** 2 + Fh) / (1 - df2 / n)
 
@@ -63,16 +63,21 @@ for degree in range(1, 5):
     eigenvalue = sympy.factorial(degree) / (2**degree * sympy.rf(dimension / 2, degree))
     residual = sympy.exp(-2 * eigenvalue * c * dimension**degree)
     oracle_steps.append(
-        (f"oracle step of u^{degree} at t = c d^{degree}",
-         sympy.limit(residual, dimension, sympy.oo),
-         perturb(sympy.exp(-2 * c * sympy.factorial(degree))))
+        (
+            f"oracle step of u^{degree} at t = c d^{degree}",
+            sympy.limit(residual, dimension, sympy.oo),
+            perturb(sympy.exp(-2 * c * sympy.factorial(degree))),
+        )
     )
 
 cases = [
     ("stage 1: kappa(s) as n -> inf", stage_one, perturb(s)),
     ("stage 1 -> 2: n kappa(u/n)", scaled, perturb(u + T)),
-    ("stage 1 -> 2: training risk at t = theta n",
-     train_bulk.subs(sympy.Heaviside(2 * theta), 1), perturb((noise + Fh) * sympy.exp(-2 * T * theta))),
+    (
+        "stage 1 -> 2: training risk at t = theta n",
+        train_bulk.subs(sympy.Heaviside(2 * theta), 1),
+        perturb((noise + Fh) * sympy.exp(-2 * T * theta)),
+    ),
     ("stages 2-3: test risk at t = inf", sympy.limit(test_inf, x, sympy.oo), perturb(noise + Fh)),
     *oracle_steps,
 ]

@@ -73,12 +73,18 @@ def print_pair(title, kernel_a, kernel_b, target):
     print(f"{'t':>10} {'train a':>9} {'train b':>9} {'test a':>9} {'test b':>9}")
     for row in zip(result.times, result.train_a, result.train_b, result.test_a, result.test_b):
         print(f"{row[0]:10.3g} " + " ".join(f"{v:9.4f}" for v in row[1:]))
-    print(f"training risk halves at t = {result.halving_time_a:.4g} (a), "
-          f"{result.halving_time_b:.4g} (b): kernel {result.faster} trains faster")
-    print(f"test risk at that time: a {result.test_at_halving[0]:.4f}, "
-          f"b {result.test_at_halving[1]:.4f}")
-    print(f"faster kernel has the lower test risk then: {result.better_at_halving}; "
-          f"at t = {TIMES[-1]:.0e}: {result.better_at_end}")
+    print(
+        f"training risk halves at t = {result.halving_time_a:.4g} (a), "
+        f"{result.halving_time_b:.4g} (b): kernel {result.faster} trains faster"
+    )
+    print(
+        f"test risk at that time: a {result.test_at_halving[0]:.4f}, "
+        f"b {result.test_at_halving[1]:.4f}"
+    )
+    print(
+        f"faster kernel has the lower test risk then: {result.better_at_halving}; "
+        f"at t = {TIMES[-1]:.0e}: {result.better_at_end}"
+    )
     # The d -> inf stage-2 plateau of the test risk, sigma^2 + F_{>1}^2, is the same for both.
     plateaus = [limit_curves(k, target, 1.5, 1.75).test[0] for k in (kernel_a, kernel_b)]
     print(f"d -> inf test plateau in stage 2: a {plateaus[0]:.4f}, b {plateaus[1]:.4f}")
@@ -90,7 +96,10 @@ def plot(results, path):
 
     figure, axes = plt.subplots(1, len(results), figsize=(11, 4))
     for axis, (title, result) in zip(axes, results):
-        for label, test, train in (("a", result.test_a, result.train_a), ("b", result.test_b, result.train_b)):
+        for label, test, train in (
+            ("a", result.test_a, result.train_a),
+            ("b", result.test_b, result.train_b),
+        ):
             axis.semilogx(result.times, test, label=f"test {label}")
             axis.semilogx(result.times, train, "--", label=f"train {label}")
         axis.set_title(title)

@@ -7,7 +7,16 @@ import mpmath
 import numpy as np
 import pytest
 
-from asymptotics import Kernel, Target, compare, halving_time, kernels, limit_curves, simulate, spectrum
+from asymptotics import (
+    Kernel,
+    Target,
+    compare,
+    halving_time,
+    kernels,
+    limit_curves,
+    simulate,
+    spectrum,
+)
 
 TIMES = np.geomspace(1.0, 1e6, 13)
 
@@ -44,7 +53,9 @@ def test_halving_time_infinite_when_training_risk_stays():
 def test_more_high_degree_mass_trains_faster_not_better():
     # Same coefficients up to degree 3; exp(u) + 3 u^4 has 3 more units of mass above degree 1.
     target = Target({1: 1.0, 2: 0.5}, noise=0.5)
-    result = compare(kernels.exponential(), exponential_plus_quartic(3), target, d=100, n=1000, t=TIMES)
+    result = compare(
+        kernels.exponential(), exponential_plus_quartic(3), target, d=100, n=1000, t=TIMES
+    )
     assert result.faster == "b"
     assert result.halving_time_b < 0.6 * result.halving_time_a
     assert not result.better_at_halving

@@ -2,11 +2,17 @@
 
 import math
 
-import numpy as np
 import pytest
 
-from asymptotics import Target, kernels, oracle_risk, spectrum
-from asymptotics import learned_degrees, learning_order, limit_learning_order
+from asymptotics import (
+    Target,
+    kernels,
+    learned_degrees,
+    learning_order,
+    limit_learning_order,
+    oracle_risk,
+    spectrum,
+)
 
 
 def test_oracle_time_leaves_one_over_e():
@@ -68,7 +74,10 @@ def test_late_eigenvalue_missed_at_finite_d():
 def test_limit_order_exponential():
     rows = limit_learning_order(kernels.exponential(), 1.5, 3)
     assert [(r.degree, r.exponent, r.empirical) for r in rows] == [
-        (0, 0, True), (1, 1, True), (2, 2, False), (3, 3, False)
+        (0, 0, True),
+        (1, 1, True),
+        (2, 2, False),
+        (3, 3, False),
     ]
     assert [r.constant for r in rows] == pytest.approx([1.0, 1.0, 1.0, 1.0], rel=1e-15)
 

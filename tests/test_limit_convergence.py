@@ -13,8 +13,15 @@ import math
 import numpy as np
 import pytest
 
-from asymptotics import Target, empirical_risk, kernels, limit_convergence, limit_curves
-from asymptotics import oracle_risk, spectrum
+from asymptotics import (
+    Target,
+    empirical_risk,
+    kernels,
+    limit_convergence,
+    limit_curves,
+    oracle_risk,
+    spectrum,
+)
 
 TARGET = Target({0: 0.5, 1: 1.0, 2: 1.0, 3: 1.0, 4: 0.5}, noise=0.25)
 KERNELS = {"exponential": kernels.exponential(), "relu_ntk": kernels.relu_ntk()}
@@ -87,24 +94,26 @@ def test_stage_boundaries_match_separation(name, alpha):
         s = spectrum(kernel, d, max_degree=8)
         n = float(d) ** alpha
 
-        def train_gap(gamma):
+        def train_gap(gamma, s=s, n=n, d=d):
             risk = empirical_risk(s, TARGET, n, float(d) ** gamma)
             return float(risk.test[0] - risk.train[0])
 
-        def oracle_gap(gamma):
+        def oracle_gap(gamma, s=s, n=n, d=d):
             t = float(d) ** gamma
             return float(empirical_risk(s, TARGET, n, t).test[0] - oracle_risk(s, TARGET, t)[0])
 
         found_train = _separation(train_gap, plateau_gap / 2, alpha - 0.5, alpha + 0.5)
         found_oracle = _separation(
-            oracle_gap, TARGET.energy(next_degree) / 2, next_degree - 0.5,
+            oracle_gap,
+            TARGET.energy(next_degree) / 2,
+            next_degree - 0.5,
             next_degree + 0.5,
         )
         predicted_train = alpha + math.log(math.log(2) / (2 * high_mass)) / math.log(d)
-        predicted_oracle = next_degree + math.log(
-            math.log(2) / (2 * constant)
-        ) / math.log(d)
-        deviations.append((abs(found_train - predicted_train), abs(found_oracle - predicted_oracle)))
+        predicted_oracle = next_degree + math.log(math.log(2) / (2 * constant)) / math.log(d)
+        deviations.append(
+            (abs(found_train - predicted_train), abs(found_oracle - predicted_oracle))
+        )
         errors_train.append(abs(found_train - alpha))
         errors_oracle.append(abs(found_oracle - next_degree))
     assert errors_train == sorted(errors_train, reverse=True)

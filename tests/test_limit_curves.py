@@ -7,8 +7,18 @@ import mpmath
 import numpy as np
 import pytest
 
-from asymptotics import Kernel, Target, empirical_risk, kernels, oracle_risk, spectrum
-from asymptotics import limit_curves, limit_rates, limit_stages, stages
+from asymptotics import (
+    Kernel,
+    Target,
+    empirical_risk,
+    kernels,
+    limit_curves,
+    limit_rates,
+    limit_stages,
+    oracle_risk,
+    spectrum,
+    stages,
+)
 
 
 def test_rates_of_quartic_monomial_are_exact():
@@ -60,10 +70,17 @@ def test_curves_reproduce_stage_table():
 def test_rows_agree_with_curves():
     target = Target({0: 0.5, 1: 1.0, 2: 1.0, 4: 1.0}, noise=0.1)
     for row in limit_stages(kernels.relu_ntk(), target, 2.5):
-        inside = row.gamma_low + 0.5 if math.isinf(row.gamma_high) else (row.gamma_low + row.gamma_high) / 2
+        inside = (
+            row.gamma_low + 0.5
+            if math.isinf(row.gamma_high)
+            else (row.gamma_low + row.gamma_high) / 2
+        )
         curves = limit_curves(kernels.relu_ntk(), target, 2.5, inside)
         assert (row.stage, row.oracle, row.test, row.train) == (
-            curves.stage[0], curves.oracle[0], curves.test[0], curves.train[0]
+            curves.stage[0],
+            curves.oracle[0],
+            curves.test[0],
+            curves.train[0],
         )
 
 
@@ -152,12 +169,22 @@ def test_user_kernel_with_coefficients_matches_catalogue():
     ],
 )
 def test_curves_reject_bad_input(kwargs, error):
-    arguments = {"kernel": kernels.exponential(), "target": Target({1: 1.0}), "alpha": 1.5,
-                 "gamma": 1.0, "scale": 1.0}
+    arguments = {
+        "kernel": kernels.exponential(),
+        "target": Target({1: 1.0}),
+        "alpha": 1.5,
+        "gamma": 1.0,
+        "scale": 1.0,
+    }
     arguments.update(kwargs)
     with pytest.raises(error):
-        limit_curves(arguments.pop("kernel"), arguments.pop("target"), arguments.pop("alpha"),
-                     arguments.pop("gamma"), scale=arguments.pop("scale"))
+        limit_curves(
+            arguments.pop("kernel"),
+            arguments.pop("target"),
+            arguments.pop("alpha"),
+            arguments.pop("gamma"),
+            scale=arguments.pop("scale"),
+        )
 
 
 def test_stage_three_starts_at_next_learnable_degree():

@@ -5,8 +5,18 @@ import math
 import numpy as np
 import pytest
 
-from asymptotics import Target, block_risk, early_stopping, empirical_risk, kernels, multiplicity
-from asymptotics import polynomial_regime_ridge, polynomial_regime_risk, ridge_risk, spectrum
+from asymptotics import (
+    Target,
+    block_risk,
+    early_stopping,
+    empirical_risk,
+    kernels,
+    multiplicity,
+    polynomial_regime_ridge,
+    polynomial_regime_risk,
+    ridge_risk,
+    spectrum,
+)
 from asymptotics.polynomial_regime import (
     block_factors,
     marchenko_pastur_integral,
@@ -26,8 +36,11 @@ def test_marchenko_pastur_moments(q):
     "q, rho, bias, variance",
     # Reference values of the t = inf block, computed independently of this
     # package and rounded to the digits given.
-    [(1.0, 0.01, "0.0499376", "4.518731"), (0.5, 0.1, "0.0345225", "0.5690450"),
-     (2.0, 0.01, "0.5000943", "0.9617163")],
+    [
+        (1.0, 0.01, "0.0499376", "4.518731"),
+        (0.5, 0.1, "0.0345225", "0.5690450"),
+        (2.0, 0.01, "0.5000943", "0.9617163"),
+    ],
 )
 def test_infinite_time_matches_table(q, rho, bias, variance):
     closed = ridge_block_factors(q, rho)
@@ -97,7 +110,9 @@ def test_block_proxy_converges_to_deterministic_equivalent(kernel):
         times = theta / s.eigenvalues[2]
         exact = empirical_risk(s, target, n, times)
         proxy = block_risk(s, target, n, times, degree=2)
-        errors.append(max(np.abs(proxy.test - exact.test).max(), np.abs(proxy.train - exact.train).max()))
+        errors.append(
+            max(np.abs(proxy.test - exact.test).max(), np.abs(proxy.train - exact.train).max())
+        )
     assert errors[0] > errors[1] > errors[2]
     # O(1/d): the error times d stays bounded (within 20 % of its value at d = 300).
     assert errors[2] * 1000 <= 1.2 * errors[1] * 300
