@@ -224,7 +224,19 @@ def _add_target_options(parser):
 
 
 def build_parser():
-    """Build the argument parser of the ``asymptotics`` command."""
+    """Build the argument parser of the ``asymptotics`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With the subcommands curves, spectrum, stages and simulate.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["spectrum", "--d", "10"])
+    >>> args.command, args.d
+    ('spectrum', 10)
+    """
     parser = _Parser(
         prog="asymptotics",
         description="Learning curves of kernel gradient flow on the sphere, computed analytically.\n"
@@ -276,7 +288,32 @@ def _add_sample_options(parser, alpha=1.5):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line and return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+        Without a command, ``curves`` is run.
+
+    Returns
+    -------
+    int
+        0 on success; 2 after an invalid argument or a failed computation,
+        reported as one sentence on stderr.
+
+    Examples
+    --------
+    ``h(u) = u^2`` at ``d = 5`` has ``xi_0 = E u^2 = 1/d`` and
+    ``xi_2 = 2/(d (d + 2))``, exactly:
+
+    >>> main(["spectrum", "--kernel-expr", "t^2", "--d", "5", "--exact", "--format", "csv"])
+    degree,eigenvalue,multiplicity,degree_mass,scaled_eigenvalue
+    0,1/5,1,1/5,1/5
+    1,0,5,0,0
+    2,2/35,14,4/5,10/7
+    0
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "curves")
@@ -564,7 +601,7 @@ def _simulate(args):
     times = np.append(grid, np.inf)
     empirical = empirical_risk(spec, target, n, times)
     progress = _Progress(args.seeds, enabled=not args.quiet)
-    simulated = simulate_in_batches(
+    simulated = _simulate_in_batches(
         kernel, d, n, target, times, args.seeds, args.seed, args.harmonics, spec.max_degree, progress
     )
     columns = {
@@ -641,7 +678,7 @@ class _Progress:
             print(text, file=sys.stderr, flush=True)
 
 
-def simulate_in_batches(kernel, d, n, target, times, seeds, seed, harmonics, max_degree, progress):
+def _simulate_in_batches(kernel, d, n, target, times, seeds, seed, harmonics, max_degree, progress):
     """Run :func:`asymptotics.simulate` in batches and pool their means and standard errors.
 
     The ``seeds`` draws are split as evenly as possible into at most
@@ -688,6 +725,27 @@ def pool_means(means, errors, sizes):
     A batch of ``s`` draws with sample standard deviation ``sd`` (``ddof=1``)
     has standard error ``e = sd / sqrt(s)``, so its sum of squared deviations
     is ``e^2 s (s - 1)``. The pooled sum adds ``s (m_b - M)^2`` per batch.
+
+    Parameters
+    ----------
+    means, errors : sequence of array_like
+        Per batch, the mean and its standard error.
+    sizes : sequence of int
+        Draws per batch, each ``>= 2``.
+
+    Returns
+    -------
+    mean, error : numpy.ndarray
+        Mean and standard error of all draws together.
+
+    Examples
+    --------
+    Batches ``[1, 3]`` and ``[5, 7]`` have means 2 and 6 and standard errors 1;
+    all four values have mean 4 and standard error ``sqrt(20/3)/2``:
+
+    >>> mean, error = pool_means([[2.0], [6.0]], [[1.0], [1.0]], [2, 2])
+    >>> float(mean[0]), round(float(error[0]), 12)
+    (4.0, 1.290994448736)
     """
     sizes = np.asarray(sizes, dtype=float)
     means = np.asarray(means, dtype=float)
