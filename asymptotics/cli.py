@@ -29,7 +29,7 @@ from . import kernels
 from ._validation import AsymptoticsWarning
 from .empirical import ABSOLUTE_ACCURACY, empirical_risk
 from .oracle import oracle_risk
-from .simulation import simulate
+from .simulation import SimulationResult, simulate
 from .spectrum import DEFAULT_MAX_DEGREE, spectrum
 from .limits import limit_stages, stage_of, stages
 from .targets import Target
@@ -40,7 +40,7 @@ CONVENTIONS = (
     "Empirical curves are deterministic equivalents of the mean over training sets."
 )
 COMMANDS = ("curves", "spectrum", "stages", "simulate")
-# Catalogue entries that take the order as their argument, under the names used before.
+# Short names for catalogue entries with a fixed argument: arccos0 is arccos(0).
 KERNEL_ALIASES = {"arccos0": ("arccos", (0,)), "arccos1": ("arccos", (1,))}
 # Public names of the kernels module that build kernels from user input, not catalogue kernels.
 KERNEL_BUILDERS = ("Kernel", "from_expression", "from_coefficients")
@@ -80,7 +80,7 @@ def _kernel(args):
     """The kernel chosen by ``--kernel`` (with its options) or ``--kernel-expr``."""
     if args.kernel_expr is not None:
         if args.kernel is not None or args.scale is not None or args.coefficients is not None:
-            raise UsageError("--kernel-expr replaces --kernel, --scale and --coefficients; give only one")
+            raise UsageError("--kernel-expr replaces --kernel, --scale and --coefficients. Give only one of them")
         return _expression_kernel(args.kernel_expr)
     text = args.kernel if args.kernel is not None else "relu_ntk"
     name, positional, keywords = _kernel_call(text)
@@ -100,7 +100,7 @@ def _kernel(args):
         name, positional = KERNEL_ALIASES[name]
     constructor = _catalogue().get(name)
     if constructor is None:
-        raise UsageError(f"unknown kernel {name!r}; choose one of {', '.join(_kernel_names())}")
+        raise UsageError(f"unknown kernel {name!r}. Choose one of {', '.join(_kernel_names())}")
     try:
         inspect.signature(constructor).bind(*positional, **keywords)
     except TypeError:
@@ -596,6 +596,7 @@ def _simulate(args):
         raise UsageError(f"--seeds must be >= 2 to give a standard error, got {args.seeds}")
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
+
     spec, report = _theory(args, kernel, target, n)
     grid = _time_grid(args, spec, report)
     times = np.append(grid, np.inf)
@@ -604,6 +605,7 @@ def _simulate(args):
     simulated = _simulate_in_batches(
         kernel, d, n, target, times, args.seeds, args.seed, args.harmonics, spec.max_degree, progress
     )
+
     columns = {
         "time": times,
         "stage": stage_of(report, times),
@@ -699,24 +701,20 @@ def _simulate_in_batches(kernel, d, n, target, times, seeds, seed, harmonics, ma
         )
         progress.update(sum(sizes[: index + 1]))
     pooled = {}
-    for name in ("test", "train"):
-        means = [getattr(b, name) for b in batches]
-        errors = [getattr(b, name + "_error") for b in batches]
+    for name in ("test", "train", "bias", "variance"):
+        means = [getattr(batch, name) for batch in batches]
+        errors = [getattr(batch, name + "_error") for batch in batches]
         pooled[name], pooled[name + "_error"] = pool_means(means, errors, sizes)
     first = batches[0]
-    return first.__class__(
-        times=first.times, bias=_pooled_mean(batches, "bias", sizes),
-        variance=_pooled_mean(batches, "variance", sizes),
-        bias_error=pool_means([b.bias for b in batches], [b.bias_error for b in batches], sizes)[1],
-        variance_error=pool_means([b.variance for b in batches],
-                                  [b.variance_error for b in batches], sizes)[1],
-        oracle=first.oracle, seeds=seeds, d=first.d, n=first.n, harmonics=first.harmonics,
+    return SimulationResult(
+        times=first.times,
+        oracle=first.oracle,
+        seeds=seeds,
+        d=first.d,
+        n=first.n,
+        harmonics=first.harmonics,
         **pooled,
-    )  # fmt: skip
-
-
-def _pooled_mean(batches, name, sizes):
-    return pool_means([getattr(b, name) for b in batches], [getattr(b, name + "_error") for b in batches], sizes)[0]
+    )
 
 
 def pool_means(means, errors, sizes):

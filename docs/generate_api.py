@@ -23,7 +23,7 @@ Conventions: [conventions.md](conventions.md).
 
 
 def summary(obj):
-    """First line of the docstring of ``obj``, or a placeholder that stands out."""
+    """First line of the docstring of ``obj``, or "(no docstring)"."""
     doc = inspect.getdoc(obj)
     return doc.strip().splitlines()[0] if doc else "(no docstring)"
 
@@ -45,7 +45,7 @@ def members(cls):
             continue
         if isinstance(value, property) or callable(value) or hasattr(value, "__get__"):
             doc = inspect.getdoc(value)
-            # Named-tuple fields carry a generated docstring that says nothing.
+            # Named-tuple fields carry a generated docstring without content.
             if not doc or doc.startswith("Alias for field number"):
                 continue
             yield name, value

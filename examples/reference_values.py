@@ -43,7 +43,7 @@ CONVENTIONS = {
 
 
 def git_commit():
-    """The commit of the checkout the package runs from, or None outside git."""
+    """Return the commit of the checkout the package runs from, or None outside git."""
     try:
         result = subprocess.run(
             ["git", "rev-parse", "HEAD"],
