@@ -321,6 +321,8 @@ def main(argv=None):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AsymptoticsWarning)
+            if getattr(args, "plot", None):
+                _require_matplotlib()
             commands = {"curves": _curves, "spectrum": _spectrum, "stages": _stages, "simulate": _simulate}
             output = commands[args.command](args)
         sys.stdout.write(output)
@@ -334,6 +336,16 @@ def main(argv=None):
         print(f"asymptotics: error: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
     return 0
+
+
+def _require_matplotlib():
+    """Fail before any computation when ``--plot`` cannot be honoured."""
+    from .plotting import INSTALL_HINT
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(f"--plot needs matplotlib; install it with {INSTALL_HINT}") from None
 
 
 def _problem(args):

@@ -146,13 +146,14 @@ def spectrum_rows(argv, capsys):
 
 
 def test_spectrum_columns_and_scaled_eigenvalue(capsys):
-    status, out, _ = run(["spectrum", "--d", "20", "--max-degree", "3"], capsys)
+    argv = ["--kernel-expr", "1 + t", "--d", "20", "--max-degree", "3"]
+    status, out, _ = run(["spectrum"] + argv, capsys)
     assert status == 0
     header = next(line for line in out.splitlines() if line.lstrip().startswith("degree"))
     assert header.split() == ["degree", "eigenvalue", "multiplicity", "degree", "mass", "d^k", "xi"]
-    rows = spectrum_rows(["--d", "20", "--max-degree", "3"], capsys)
+    rows = spectrum_rows(argv, capsys)
     assert list(rows[0]) == ["degree", "eigenvalue", "multiplicity", "degree_mass", "scaled_eigenvalue"]
-    # The odd part of the ReLU NTK is exactly u, so xi_1 = 1/d and d xi_1 = 1.
+    # h(u) = 1 + u has xi_1 = E u^2 = 1/d, so d xi_1 = 1, and xi_k = 0 for k >= 2.
     assert float(rows[1]["scaled_eigenvalue"]) == pytest.approx(1.0, rel=1e-15)
     assert rows[3]["scaled_eigenvalue"] == "0.0"
 
@@ -200,7 +201,7 @@ def test_polynomial_fraction_coefficients_exact(capsys):
 
 
 def simulate_argv(*extra):
-    return ["simulate", "--d", "8", "--n", "30", "--seeds", "5", "--points", "3",
+    return ["simulate", "--kernel", "exponential", "--d", "8", "--n", "30", "--seeds", "5", "--points", "3",
             "--energies", "1:1,2:0.5", "--noise", "0.1", *extra]  # fmt: skip
 
 

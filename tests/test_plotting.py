@@ -13,7 +13,7 @@ from asymptotics import Target, empirical_risk, kernels, oracle_risk, plotting, 
 
 @pytest.fixture(scope="module")
 def problem():
-    spec = spectrum(kernels.relu_ntk(), d=30)
+    spec = spectrum(kernels.exponential(), d=30)
     target = Target({1: 1.0, 2: 1.0}, noise=0.1)
     t = np.append(np.geomspace(0.1, 1e5, 50), np.inf)
     risk = empirical_risk(spec, target, n=200, t=t)
@@ -57,7 +57,7 @@ def test_risk_figure_simulation_points(problem, tmp_path):
 
     spec, target, _, _, report = problem
     times = [0.0, 1.0, 100.0, np.inf]
-    result = simulate(kernels.relu_ntk(), 30, 200, target, times, seeds=2)
+    result = simulate(kernels.exponential(), 30, 200, target, times, seeds=2)
     ax = plotting.plot_risk(times, test=oracle_risk(spec, target, times), simulation=result)
     ax.figure.savefig(tmp_path / "simulation.png")
     # Two error-bar containers (test and train), each with the two finite positive times.
@@ -76,15 +76,15 @@ def test_risk_figure_rejects_bad_input(problem):
 
 
 def test_spectrum_figure_marks_exact_zeros(tmp_path):
-    spec = spectrum(kernels.relu_ntk(), d=20, max_degree=8)
+    spec = spectrum(kernels.from_expression("cosh(t)"), d=20, max_degree=8)
     ax = plotting.plot_spectrum(spec)
     ax.figure.savefig(tmp_path / "spectrum.png")
     assert_png(tmp_path / "spectrum.png")
     zeros = next(line for line in ax.get_lines() if line.get_label() == "xi_k = 0 exactly")
-    # The odd degrees k >= 3 of the ReLU NTK vanish exactly.
-    assert list(zeros.get_xdata()) == [3, 5, 7]
+    # cosh is even, so every odd degree has an exactly zero eigenvalue.
+    assert list(zeros.get_xdata()) == [1, 3, 5, 7]
     eigenvalues = ax.get_lines()[0]
-    assert list(eigenvalues.get_xdata()) == [0, 1, 2, 4, 6, 8]
+    assert list(eigenvalues.get_xdata()) == [0, 2, 4, 6, 8]
 
 
 def test_learning_curve_marks_cumulative_dimensions(tmp_path):
