@@ -490,6 +490,7 @@ def _parse_expression(text, symbol):
         convert_xor,
         implicit_multiplication,
         parse_expr,
+        rationalize,
     )
 
     _check_expression_text(text, symbol.name)
@@ -502,7 +503,8 @@ def _parse_expression(text, symbol):
             text,
             local_dict={symbol.name: symbol},
             global_dict=namespace,
-            transformations=(auto_number, convert_xor, implicit_multiplication),
+            # rationalize reads decimals as exact decimal fractions: 0.1 is 1/10.
+            transformations=(auto_number, rationalize, convert_xor, implicit_multiplication),
             evaluate=True,
         )
     except (SyntaxError, TypeError, ValueError, AttributeError, sympy.SympifyError) as error:
@@ -532,7 +534,7 @@ def _taylor_block(expression, symbol, order):
             )
         if power < order:
             coefficients[int(power)] += coefficient
-    return [sympy.nsimplify(c) if c.is_Float else c for c in coefficients]
+    return coefficients
 
 
 def _zero_coefficients_of(expression, symbol):
@@ -622,8 +624,9 @@ def from_expression(expression, variable="t", name=None):
     variable, the constants ``pi`` and ``E``, the operators ``+ - * / ** ^``,
     parentheses, commas and the functions ``exp log sqrt sin cos tan sinh cosh
     tanh asin acos atan asinh atanh erf besseli gamma binomial`` are accepted,
-    so the text is never run as Python code. ``^`` is a power and a number
-    next to a name multiplies it (``2t`` is ``2*t``).
+    so the text is never run as Python code. ``^`` is a power, a number
+    next to a name multiplies it (``2t`` is ``2*t``), and decimals are exact
+    decimal fractions (``0.1`` is ``1/10``).
 
     Parameters
     ----------
@@ -696,7 +699,8 @@ def _kernel_from_sympy(expression, symbol, label):
 
     if expression.is_polynomial(symbol):
         coefficients = sympy.Poly(expression, symbol).all_coeffs()[::-1]
-        exact = [_sympy_number_to_fraction(sympy.nsimplify(c) if c.is_Float else c)
+        # A Float of a sympy input is taken at its exact binary value, as polynomial() does.
+        exact = [_sympy_number_to_fraction(sympy.Rational(c) if c.is_Float else c)
                  for c in coefficients]  # fmt: skip
         if all(c is not None for c in exact):
             kernel = polynomial(exact)

@@ -183,3 +183,18 @@ def test_coefficients_reject_bad_input():
         kernels.from_coefficients("1,2")
     with pytest.raises(TypeError):
         kernels.from_coefficients([1, None])
+
+
+def test_expression_decimals_are_exact():
+    # 0.1 is read as 1/10, not as the nearest binary float.
+    h = kernels.from_expression("0.1 + 0.25*t^2")
+    assert h.polynomial_coefficients == (Fraction(1, 10), 0, Fraction(1, 4))
+    scaled = kernels.from_expression("exp(0.5*t)")
+    with mpmath.workdps(40):
+        assert scaled.taylor_coefficient(3) == mpmath.mpf(1) / 48
+
+
+def test_expression_sympy_float_takes_binary_value():
+    t = sympy.Symbol("t")
+    h = kernels.from_expression(sympy.Float(0.1) * t)
+    assert h.polynomial_coefficients == (0, Fraction(0.1))
