@@ -578,9 +578,10 @@ class _TaylorCache:
         """``a_m`` as a sympy number, expanding further when needed."""
         if m >= len(self.coefficients):
             if m >= _MAX_EXPANSION_ORDER:
+                # NOTE: relies on the private exception of the eigenvalue engine, which
+                # catches it and uses quadrature instead; keep the two in step.
                 from ._eigen import SeriesNotConverged
 
-                # The eigenvalue engine catches this and uses quadrature instead.
                 raise SeriesNotConverged(
                     f"Taylor coefficients of order >= {_MAX_EXPANSION_ORDER} are not expanded"
                 )

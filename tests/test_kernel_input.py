@@ -198,3 +198,14 @@ def test_expression_sympy_float_takes_binary_value():
     t = sympy.Symbol("t")
     h = kernels.from_expression(sympy.Float(0.1) * t)
     assert h.polynomial_coefficients == (0, Fraction(0.1))
+
+
+def test_expression_beyond_expansion_order_uses_quadrature():
+    # The ReLU NTK's coefficients decay like m^(-3/2), so its eigenvalue series needs more
+    # than the 128 expanded orders; the spectrum then integrates h and must still agree
+    # with the catalogue kernel's closed-form coefficients.
+    text = "t*(1 - acos(t)/pi) + (sqrt(1 - t^2) + (pi - acos(t))*t)/pi"
+    parsed = spectrum(kernels.from_expression(text), 10, max_degree=4)
+    reference = spectrum(kernels.relu_ntk(), 10, max_degree=4)
+    assert "quadrature" in parsed.methods
+    np.testing.assert_allclose(parsed.eigenvalues, reference.eigenvalues, rtol=1e-13, atol=0)
