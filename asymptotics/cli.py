@@ -198,7 +198,7 @@ def _add_kernel_options(parser):
         metavar="FORMULA",
         help="h as a formula in t (or u), such as 'exp(t)' or '(1 + t)^3/8'; allowed are numbers, "
         "+ - * / ^, pi, E and exp log sqrt sin cos tan sinh cosh tanh asin acos atan asinh atanh "
-        "erf besseli gamma binomial",
+        "erf besseli",
     )
     parser.add_argument("--scale", type=float, help="scale in h(u) = exp(scale u), only with --kernel exponential (default 1)")
     parser.add_argument("--coefficients", help="c_0,c_1,... of h(u) = sum_j c_j u^j, only with --kernel polynomial; fractions such as 1/3 stay exact")

@@ -429,7 +429,7 @@ def relu_ntk():
 # class; nothing else is reachable from the parsed text.
 _EXPRESSION_FUNCTIONS = (
     "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-    "asin", "acos", "atan", "asinh", "atanh", "erf", "besseli", "gamma", "binomial",
+    "asin", "acos", "atan", "asinh", "atanh", "erf", "besseli",
 )  # fmt: skip
 _EXPRESSION_CONSTANTS = ("pi", "E")
 _EXPRESSION_OPERATORS = frozenset(["+", "-", "*", "/", "**", "^", "(", ")", ","])
@@ -603,7 +603,8 @@ def _sympy_kernel_function(expression, symbol, name):
     import sympy
 
     for_mpmath = sympy.lambdify(symbol, expression, modules="mpmath")
-    for_numpy = sympy.lambdify(symbol, expression, modules="numpy")
+    # scipy supplies erf and besseli for arrays, which numpy lacks.
+    for_numpy = sympy.lambdify(symbol, expression, modules=["scipy", "numpy"])
 
     def function(u):
         if isinstance(u, (mpmath.mpf, mpmath.mpc)):
@@ -624,7 +625,7 @@ def from_expression(expression, variable="t", name=None):
     The text is parsed by sympy after a token check: only numbers, the
     variable, the constants ``pi`` and ``E``, the operators ``+ - * / ** ^``,
     parentheses, commas and the functions ``exp log sqrt sin cos tan sinh cosh
-    tanh asin acos atan asinh atanh erf besseli gamma binomial`` are accepted,
+    tanh asin acos atan asinh atanh erf besseli`` are accepted,
     so the text is never run as Python code. ``^`` is a power, a number
     next to a name multiplies it (``2t`` is ``2*t``), and decimals are exact
     decimal fractions (``0.1`` is ``1/10``).

@@ -209,3 +209,19 @@ def test_expression_beyond_expansion_order_uses_quadrature():
     reference = spectrum(kernels.relu_ntk(), 10, max_degree=4)
     assert "quadrature" in parsed.methods
     np.testing.assert_allclose(parsed.eigenvalues, reference.eigenvalues, rtol=1e-13, atol=0)
+
+
+def test_expression_special_functions():
+    # I_0(t) = sum_j (t/2)^(2j) / (j!)^2, so a_2 = 1/4 and every odd coefficient is 0.
+    bessel = kernels.from_expression("besseli(0, t)")
+    assert bessel.taylor_coefficient(2) == mpmath.mpf(1) / 4
+    assert bessel.zero_coefficients == (1, 1)
+    np.testing.assert_allclose(bessel(np.array([1.0])), [float(mpmath.besseli(0, 1))], rtol=1e-15)
+    # erf(t) = (2/sqrt(pi)) (t - t^3/3 + ...): odd, and float arrays evaluate through scipy.
+    error_function = kernels.from_expression("1 + erf(t)")
+    with mpmath.workdps(30):
+        assert mpmath.almosteq(
+            error_function.taylor_coefficient(3), -2 / (3 * mpmath.sqrt(mpmath.pi)), rel_eps=1e-28
+        )
+    assert error_function.zero_coefficients == (0, 2)
+    np.testing.assert_allclose(error_function(np.array([0.5])), [1 + float(mpmath.erf(0.5))], rtol=1e-15)
