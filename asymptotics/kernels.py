@@ -518,6 +518,8 @@ def _taylor_block(expression, symbol, order):
 
     # The ring-series engine is fast but covers few functions, and for some it
     # returns the input unexpanded; sympy's general series is the fallback.
+    # NOTE: no time limit applies; sympy's series of some formulas (gamma of a
+    # shifted variable, for one) took minutes in trials, so such functions are not offered.
     try:
         series = rs_series(expression, symbol, order).as_expr()
     except Exception:  # noqa: BLE001 - any failure of the fast engine means the general one
