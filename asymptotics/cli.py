@@ -1,18 +1,24 @@
-"""Command line: ``asymptotics [curves|spectrum|stages] [options]``.
+"""Command line: ``asymptotics [curves|spectrum|stages|simulate] [options]``.
 
 With no arguments it computes the default job: the ReLU NTK at ``d = 100``,
 ``n = d^1.5``, energy 1 in degrees 1, 2 and 3, noise 0.25, and prints the
 oracle, test and training risk over time with the stage of each row.
+``--plot FILE`` on curves, spectrum and simulate also writes a figure
+(needs matplotlib).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
+import inspect
 import io
 import json
 import math
+import re
 import sys
+import time
 import warnings
 from fractions import Fraction
 
@@ -23,6 +29,7 @@ from . import kernels
 from ._validation import AsymptoticsWarning
 from .empirical import ABSOLUTE_ACCURACY, empirical_risk
 from .oracle import oracle_risk
+from .simulation import SimulationResult, simulate
 from .spectrum import DEFAULT_MAX_DEGREE, spectrum
 from .limits import limit_stages, stage_of, stages
 from .targets import Target
@@ -32,7 +39,16 @@ CONVENTIONS = (
     "Test and oracle risk E(y - f(x))^2 include the noise; train is (1/n) sum (y_i - f(x_i))^2.\n"
     "Empirical curves are deterministic equivalents of the mean over training sets."
 )
-COMMANDS = ("curves", "spectrum", "stages")
+COMMANDS = ("curves", "spectrum", "stages", "simulate")
+# Short names for catalogue entries with a fixed argument: arccos0 is arccos(0).
+KERNEL_ALIASES = {"arccos0": ("arccos", (0,)), "arccos1": ("arccos", (1,))}
+# Public names of the kernels module that build kernels from user input, not catalogue kernels.
+KERNEL_BUILDERS = ("Kernel", "from_expression", "from_coefficients")
+# Calls of the simulator per run: each batch of draws reports progress and has its own
+# root seed. Every call recomputes the spectrum, so more batches cost more time.
+SIMULATION_BATCHES = 4
+# Finite times of the theory curves drawn in a figure.
+PLOT_POINTS = 200
 
 
 class UsageError(Exception):
@@ -46,23 +62,100 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _catalogue():
+    """Catalogue kernels by name: every public kernel constructor of :mod:`asymptotics.kernels`."""
+    names = {}
+    for name in getattr(kernels, "__all__", ()):
+        constructor = getattr(kernels, name, None)
+        if name not in KERNEL_BUILDERS and inspect.isfunction(constructor):
+            names[name] = constructor
+    return names
+
+
+def _kernel_names():
+    return sorted(set(_catalogue()) | set(KERNEL_ALIASES) | {"polynomial"})
+
+
 def _kernel(args):
-    name = args.kernel
+    """The kernel chosen by ``--kernel`` (with its options) or ``--kernel-expr``."""
+    if args.kernel_expr is not None:
+        if args.kernel is not None or args.scale is not None or args.coefficients is not None:
+            raise UsageError("--kernel-expr replaces --kernel, --scale and --coefficients. Give only one of them")
+        return _expression_kernel(args.kernel_expr)
+    text = args.kernel if args.kernel is not None else "relu_ntk"
+    name, positional, keywords = _kernel_call(text)
     if args.scale is not None and name != "exponential":
         raise UsageError(f"--scale applies only to --kernel exponential, not to {name}")
     if args.coefficients is not None and name != "polynomial":
         raise UsageError(f"--coefficients applies only to --kernel polynomial, not to {name}")
-    if name == "relu_ntk":
-        return kernels.relu_ntk()
-    if name == "exponential":
-        return kernels.exponential(1 if args.scale is None else args.scale)
-    if name in ("arccos0", "arccos1"):
-        return kernels.arccos(int(name[-1]))
-    if name == "polynomial":
+    if name == "exponential" and args.scale is not None:
+        keywords.setdefault("scale", args.scale)
+    if name == "polynomial" and not positional and "coefficients" not in keywords:
         if not args.coefficients:
             raise UsageError("--kernel polynomial needs --coefficients, for example 1,2,1")
-        return kernels.polynomial(_numbers(args.coefficients, "--coefficients"))
-    raise UsageError(f"unknown kernel {name!r}")
+        return kernels.from_coefficients(_coefficients(args.coefficients))
+    if name in KERNEL_ALIASES:
+        if positional or keywords:
+            raise UsageError(f"kernel {name} takes no parameters")
+        name, positional = KERNEL_ALIASES[name]
+    constructor = _catalogue().get(name)
+    if constructor is None:
+        raise UsageError(f"unknown kernel {name!r}. Choose one of {', '.join(_kernel_names())}")
+    try:
+        inspect.signature(constructor).bind(*positional, **keywords)
+    except TypeError:
+        raise UsageError(
+            f"kernel {name} takes the parameters ({_parameters(constructor)}), got {text!r}"
+        ) from None
+    return constructor(*positional, **keywords)
+
+
+def _kernel_call(text):
+    """Split ``NAME`` or ``NAME(1, key=2.5)`` into the name and literal arguments.
+
+    The arguments are read with :func:`ast.literal_eval`, so only numbers,
+    strings and lists of them are accepted and nothing is executed.
+    """
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        node = None
+    if isinstance(node, ast.Name):
+        return node.id, [], {}
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        raise UsageError(f"--kernel must be a name such as exponential or a call such as "
+                         f"'exponential(scale=2)', got {text!r}")  # fmt: skip
+    try:
+        positional = [ast.literal_eval(argument) for argument in node.args]
+        keywords = {item.arg: ast.literal_eval(item.value) for item in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
+        raise UsageError(f"--kernel parameters must be numbers or lists of numbers, got {text!r}") from None
+    if None in keywords:
+        raise UsageError(f"--kernel parameters must be named or positional values, got {text!r}")
+    return node.func.id, positional, keywords
+
+
+def _parameters(constructor):
+    return ", ".join(str(p) for p in inspect.signature(constructor).parameters.values())
+
+
+def _expression_kernel(text):
+    """Kernel from a formula in ``t`` (or in ``u`` when the formula uses ``u`` and not ``t``)."""
+    uses = lambda name: re.search(rf"\b{name}\b", text) is not None  # noqa: E731
+    variable = "u" if uses("u") and not uses("t") else "t"
+    return kernels.from_expression(text, variable=variable)
+
+
+def _coefficients(text):
+    """Comma-separated Taylor coefficients; ``1/3`` stays an exact fraction."""
+    parts = [part.strip() for part in text.split(",")]
+    values = []
+    for part in parts:
+        if "/" in part:
+            values.append(part)
+            continue
+        values.extend(_numbers(part, "--coefficients"))
+    return values
 
 
 def _numbers(text, option):
@@ -91,19 +184,38 @@ def _energies(text):
 
 
 def _add_kernel_options(parser):
-    parser.add_argument(
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
         "--kernel",
-        default="relu_ntk",
-        choices=["relu_ntk", "exponential", "arccos0", "arccos1", "polynomial"],
-        help="kernel h(u) of u = <x, x'>/d: relu_ntk is u k0(u) + k1(u) with the arc-cosine "
-        "kernels k0(u) = 1 - arccos(u)/pi and k1(u) = (sqrt(1 - u^2) + (pi - arccos u) u)/pi, "
-        "so h(1) = 2; arccos0 and arccos1 are k0 and k1; exponential is exp(scale u) "
-        "(default: relu_ntk)",
+        help="catalogue kernel h(u) of u = <x, x'>/d, by name or with parameters such as "
+        "'exponential(scale=2)': " + ", ".join(_kernel_names()) + ". relu_ntk is "
+        "u k0(u) + k1(u) with the arc-cosine kernels k0(u) = 1 - arccos(u)/pi and "
+        "k1(u) = (sqrt(1 - u^2) + (pi - arccos u) u)/pi, so h(1) = 2; arccos0 and arccos1 are "
+        "k0 and k1; exponential is exp(scale u) (default: relu_ntk)",
+    )
+    choice.add_argument(
+        "--kernel-expr",
+        metavar="FORMULA",
+        help="h as a formula in t (or u), such as 'exp(t)' or '(1 + t)^3/8'; allowed are numbers, "
+        "+ - * / ^, pi, E and exp log sqrt sin cos tan sinh cosh tanh asin acos atan asinh atanh "
+        "erf besseli",
     )
     parser.add_argument("--scale", type=float, help="scale in h(u) = exp(scale u), only with --kernel exponential (default 1)")
-    parser.add_argument("--coefficients", help="c_0,c_1,... of h(u) = sum_j c_j u^j, only with --kernel polynomial")
+    parser.add_argument("--coefficients", help="c_0,c_1,... of h(u) = sum_j c_j u^j, only with --kernel polynomial; fractions such as 1/3 stay exact")
     parser.add_argument("--max-degree", type=int, help=f"highest degree computed individually; the rest is one lumped level (default: {DEFAULT_MAX_DEGREE}, or the target's highest degree + 2 if larger, or the degree of a polynomial kernel)")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+
+
+def _add_plot_option(parser, time_axis=True):
+    parser.add_argument("--plot", metavar="FILE", help="also write a figure to FILE; the extension (.png, .pdf, .svg) sets the format; needs matplotlib (pip install 'asymptotics[plot]')")
+    if time_axis:
+        parser.add_argument("--time-axis", choices=["t", "gamma"], default="t", help="x axis of the figure: time t on a log scale, or gamma = log t / log d (default t)")
+
+
+def _add_time_options(parser, points):
+    parser.add_argument("--t-min", type=float, help="first time, in units of gradient flow on half the squared loss averaged over n (default: 0.1, or less for kernels that learn faster)")
+    parser.add_argument("--t-max", type=float, help="last finite time, same unit (default: 100 times the later stage boundary)")
+    parser.add_argument("--points", type=int, default=points, help=f"number of log-spaced finite times; a t = inf row follows (default {points})")
 
 
 def _add_target_options(parser):
@@ -112,11 +224,23 @@ def _add_target_options(parser):
 
 
 def build_parser():
-    """Build the argument parser of the ``asymptotics`` command."""
+    """Build the argument parser of the ``asymptotics`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With the subcommands curves, spectrum, stages and simulate.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["spectrum", "--d", "10"])
+    >>> args.command, args.d
+    ('spectrum', 10)
+    """
     parser = _Parser(
         prog="asymptotics",
         description="Learning curves of kernel gradient flow on the sphere, computed analytically.\n"
-        "Commands: curves (the default when no command is given), spectrum, stages.\n"
+        "Commands: curves (the default when no command is given), spectrum, stages, simulate.\n"
         "Options of each command: asymptotics COMMAND --help.",
         epilog=CONVENTIONS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -127,27 +251,69 @@ def build_parser():
     _add_kernel_options(curves)
     _add_target_options(curves)
     curves.add_argument("--d", type=int, default=100, help="dimension d: inputs uniform on the sphere of radius sqrt(d) (default 100)")
-    samples = curves.add_mutually_exclusive_group()
-    samples.add_argument("--n", type=float, help="number of samples n (default: d^alpha rounded to an integer)")
-    samples.add_argument("--alpha", type=float, default=1.5, help="sample exponent: n = d^alpha (default 1.5)")
-    curves.add_argument("--t-min", type=float, help="first time, in units of gradient flow on half the squared loss averaged over n (default: 0.1, or less for kernels that learn faster)")
-    curves.add_argument("--t-max", type=float, help="last finite time, same unit (default: 100 times the later stage boundary)")
-    curves.add_argument("--points", type=int, default=25, help="number of log-spaced finite times; a t = inf row follows (default 25)")
+    _add_sample_options(curves)
+    _add_time_options(curves, points=25)
+    _add_plot_option(curves)
 
     spectrum_parser = commands.add_parser("spectrum", help="eigenvalue, multiplicity and degree mass per degree")
     _add_kernel_options(spectrum_parser)
     spectrum_parser.add_argument("--d", type=int, default=100, help="dimension d (default 100)")
     spectrum_parser.add_argument("--digits", type=int, help="correct significant digits, computed with mpmath (default: float64)")
+    spectrum_parser.add_argument("--exact", action="store_true", help="exact rational eigenvalues; only for polynomial kernels with rational coefficients")
+    _add_plot_option(spectrum_parser, time_axis=False)
 
     stages_parser = commands.add_parser("stages", help="the d -> inf stage table for n = d^alpha, t = d^gamma")
     _add_kernel_options(stages_parser)
     _add_target_options(stages_parser)
     stages_parser.add_argument("--alpha", type=float, default=1.5, help="sample exponent, n = d^alpha, positive and not an integer (default 1.5)")
+
+    simulate_parser = commands.add_parser("simulate", help="Monte Carlo kernel gradient flow on sampled data beside the theory")
+    _add_kernel_options(simulate_parser)
+    _add_target_options(simulate_parser)
+    simulate_parser.add_argument("--d", type=int, default=20, help="dimension d (default 20)")
+    _add_sample_options(simulate_parser, alpha=1.5)
+    _add_time_options(simulate_parser, points=12)
+    simulate_parser.add_argument("--seeds", type=int, default=20, help="number of independent draws of data and target, >= 2 (default 20)")
+    simulate_parser.add_argument("--seed", type=int, default=0, help="root seed, >= 0; the same seed gives the same draws (default 0)")
+    simulate_parser.add_argument("--harmonics", choices=["product", "zonal"], default="product", help="kind of unit-norm harmonic each target degree is drawn as (default product)")
+    simulate_parser.add_argument("--quiet", action="store_true", help="print no progress on stderr")
+    _add_plot_option(simulate_parser)
     return parser
 
 
+def _add_sample_options(parser, alpha=1.5):
+    samples = parser.add_mutually_exclusive_group()
+    samples.add_argument("--n", type=float, help="number of samples n (default: d^alpha rounded to an integer)")
+    samples.add_argument("--alpha", type=float, default=alpha, help=f"sample exponent: n = d^alpha (default {alpha})")
+
+
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line and return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+        Without a command, ``curves`` is run.
+
+    Returns
+    -------
+    int
+        0 on success; 2 after an invalid argument or a failed computation,
+        reported as one sentence on stderr.
+
+    Examples
+    --------
+    ``h(u) = u^2`` at ``d = 5`` has ``xi_0 = E u^2 = 1/d`` and
+    ``xi_2 = 2/(d (d + 2))``, exactly:
+
+    >>> main(["spectrum", "--kernel-expr", "t^2", "--d", "5", "--exact", "--format", "csv"])
+    degree,eigenvalue,multiplicity,degree_mass,scaled_eigenvalue
+    0,1/5,1,1/5,1/5
+    1,0,5,0,0
+    2,2/35,14,4/5,10/7
+    0
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "curves")
@@ -155,15 +321,31 @@ def main(argv=None):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AsymptoticsWarning)
-            output = {"curves": _curves, "spectrum": _spectrum, "stages": _stages}[args.command](args)
+            if getattr(args, "plot", None):
+                _require_matplotlib()
+            commands = {"curves": _curves, "spectrum": _spectrum, "stages": _stages, "simulate": _simulate}
+            output = commands[args.command](args)
         sys.stdout.write(output)
         for warning in caught:
             if issubclass(warning.category, AsymptoticsWarning):
                 print(f"warning: {warning.message}", file=sys.stderr)
-    except (UsageError, ValueError, TypeError, ArithmeticError) as error:
+    except (UsageError, ValueError, TypeError, ArithmeticError, ImportError) as error:
         print(f"asymptotics: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"asymptotics: error: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _require_matplotlib():
+    """Fail before any computation when ``--plot`` cannot be honoured."""
+    from .plotting import INSTALL_HINT
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(f"--plot needs matplotlib; install it with {INSTALL_HINT}") from None
 
 
 def _problem(args):
@@ -172,25 +354,40 @@ def _problem(args):
     return kernel, target
 
 
-def _curves(args):
-    kernel, target = _problem(args)
+def _sample_size(args):
+    """``n`` from ``--n``, or ``d^alpha`` rounded to an integer."""
     d = args.d
     if d < 2:
         raise UsageError(f"--d must be an integer >= 2, got {d}")
-    if args.n is None and not (math.isfinite(args.alpha) and args.alpha > 0):
+    if args.n is not None:
+        return args.n
+    if not (math.isfinite(args.alpha) and args.alpha > 0):
         raise UsageError(f"--alpha must be a finite number > 0, got {args.alpha}")
     try:
-        n = args.n if args.n is not None else float(round(float(d) ** args.alpha))
+        return float(round(float(d) ** args.alpha))
     except OverflowError:
         raise UsageError(f"n = d^alpha = {d}^{args.alpha} is beyond the float64 range") from None
+
+
+def _theory(args, kernel, target, n):
+    """Spectrum and stage report for the curves and simulate commands."""
     if args.points < 1:
         raise UsageError(f"--points must be >= 1, got {args.points}")
     max_degree = args.max_degree
     if max_degree is None:
-        max_degree = max(DEFAULT_MAX_DEGREE, target.max_degree + 2)
-    spec = spectrum(kernel, d, max_degree=max_degree)
-    report = stages(spec, target, n)
-    times = np.append(_time_grid(args, spec, report), np.inf)
+        default = kernel.polynomial_degree if kernel.polynomial_degree is not None else DEFAULT_MAX_DEGREE
+        max_degree = max(default, target.max_degree + 2)
+    spec = spectrum(kernel, args.d, max_degree=max_degree)
+    return spec, stages(spec, target, n)
+
+
+def _curves(args):
+    kernel, target = _problem(args)
+    d = args.d
+    n = _sample_size(args)
+    spec, report = _theory(args, kernel, target, n)
+    grid = _time_grid(args, spec, report)
+    times = np.append(grid, np.inf)
     empirical = empirical_risk(spec, target, n, times)
     oracle = oracle_risk(spec, target, times)
     stage = stage_of(report, times)
@@ -203,6 +400,9 @@ def _curves(args):
         "bias": empirical.bias,
         "variance": empirical.variance,
     }
+    if args.plot:
+        title = f"{kernel.name}, d = {d}, n = {_g(n)}, noise {_g(target.noise)}"
+        _plot_theory(args, spec, target, n, report, grid, title)
     if args.format != "table":
         meta = {
             "kernel": kernel.name, "d": d, "n": n, "noise": target.noise,
@@ -211,6 +411,30 @@ def _curves(args):
         }  # fmt: skip
         return _machine(columns, args.format, meta)
     return _curves_table(kernel, d, n, target, columns, report)
+
+
+def _plot_theory(args, spec, target, n, report, grid, title, simulation=None):
+    """Write the risk figure of ``--plot``: theory on a fine grid over the table's time range."""
+    from . import plotting
+
+    fine = np.geomspace(grid[0], grid[-1], PLOT_POINTS) if len(grid) > 1 else grid
+    empirical = empirical_risk(spec, target, n, fine)
+    ax = plotting.plot_risk(
+        fine,
+        oracle=oracle_risk(spec, target, fine),
+        test=empirical.test,
+        train=empirical.train,
+        report=report,
+        simulation=simulation,
+        time_axis=args.time_axis,
+        title=title,
+    )
+    _save(ax, args.plot)
+
+
+def _save(ax, path):
+    ax.figure.savefig(path, dpi=150)
+    print(f"wrote figure {path}", file=sys.stderr)
 
 
 def _time_grid(args, spec, report):
@@ -285,7 +509,9 @@ def _stage_lines(report):
 
 def _spectrum(args):
     kernel = _kernel(args)
-    spec = spectrum(kernel, args.d, max_degree=args.max_degree, digits=args.digits)
+    if args.exact and args.digits is not None:
+        raise UsageError("--exact and --digits exclude each other: exact values have all digits")
+    spec = spectrum(kernel, args.d, max_degree=args.max_degree, digits=args.digits, exact=args.exact)
     d = spec.d
     digits = args.digits or 17
     columns = {
@@ -293,29 +519,46 @@ def _spectrum(args):
         "eigenvalue": list(spec.eigenvalues),
         "multiplicity": list(spec.multiplicities),
         "degree_mass": list(spec.degree_masses),
-        "scaled_eigenvalue": [x * d**k for k, x in enumerate(spec.eigenvalues)],
+        "scaled_eigenvalue": _scaled_eigenvalues(spec),
     }
+    if args.plot:
+        from . import plotting
+
+        _save(plotting.plot_spectrum(spec, title=f"{kernel.name} at d = {d}"), args.plot)
     if args.format != "table":
         meta = {"kernel": kernel.name, "d": d, "precision": spec.precision, "digits": args.digits,
-                "tail_trace": spec.tail_trace, "tail_hilbert_schmidt": spec.tail_hilbert_schmidt}  # fmt: skip
+                "tail_trace": spec.tail_trace, "tail_hilbert_schmidt": spec.tail_hilbert_schmidt,
+                "scaled_eigenvalue": "d^k times the eigenvalue"}  # fmt: skip
         return _machine(columns, args.format, meta, digits)
     width = max(24, digits + 8)
     lines = [
         f"{kernel.name} at d = {d} ({spec.precision}"
-        f"{f', {args.digits} digits' if args.digits else ''}); xi_k is the eigenvalue under the "
-        f"uniform probability measure, B(d, k) its multiplicity.",
+        f"{f', {args.digits} digits' if args.digits else ''}); eigenvalues under the uniform "
+        f"probability measure on the sphere, multiplicity B(d, k), degree mass B(d, k) xi_k.",
         "",
-        f"{'k':>4} {'xi_k':>{width}} {'B(d, k)':>24} {'B xi_k':>14} {'d^k xi_k':>14}",
+        f"{'degree':>6} {'eigenvalue':>{width}} {'multiplicity':>24} {'degree mass':>14} {'d^k xi':>14}",
     ]
     for k, xi, b, mass, scaled in zip(*columns.values()):
         lines.append(
-            f"{k:>4} {_number(xi, digits):>{width}} {_int_text(b):>24} {_g(mass):>14} {_g(scaled):>14}"
+            f"{k:>6} {_number(xi, digits):>{width}} {_int_text(b):>24} {_g(mass):>14} {_g(scaled):>14}"
         )
     lines.append(
         f"Lumped tail above degree {spec.max_degree}: trace {_g(spec.tail_trace)}, "
         f"Hilbert-Schmidt norm {_g(spec.tail_hilbert_schmidt)}; h(1) = {_g(spec.value_at_one)}."
     )
     return "\n".join(lines) + "\n"
+
+
+def _scaled_eigenvalues(spec):
+    """``d^k xi_k``; through logarithms for float64, where ``d^k`` or ``xi_k`` may leave the range."""
+    scaled = []
+    for k, xi in enumerate(spec.eigenvalues):
+        if isinstance(xi, (Fraction, mpmath.mpf)):
+            scaled.append(xi * spec.d**k)
+        else:
+            log_xi = float(spec.log_eigenvalues[k])
+            scaled.append(math.exp(log_xi + k * math.log(spec.d)) if math.isfinite(log_xi) else 0.0)
+    return scaled
 
 
 def _number(value, digits):
@@ -352,6 +595,176 @@ def _stages(args):
         window = f"{_g(r.gamma_low)}..{_g(r.gamma_high)}"
         lines.append(f"{window:>14} {r.stage:>5} {_g(r.oracle):>9} {_g(r.test):>9} {_g(r.train):>9}")
     return "\n".join(lines) + "\n"
+
+
+def _simulate(args):
+    kernel, target = _problem(args)
+    d = args.d
+    n = _sample_size(args)
+    if n != int(n) or n < 1:
+        raise UsageError(f"--n must be a whole number >= 1 for a simulation, got {_g(n)}")
+    n = int(n)
+    if args.seeds < 2:
+        raise UsageError(f"--seeds must be >= 2 to give a standard error, got {args.seeds}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be >= 0, got {args.seed}")
+
+    spec, report = _theory(args, kernel, target, n)
+    grid = _time_grid(args, spec, report)
+    times = np.append(grid, np.inf)
+    empirical = empirical_risk(spec, target, n, times)
+    progress = _Progress(args.seeds, enabled=not args.quiet)
+    simulated = _simulate_in_batches(
+        kernel, d, n, target, times, args.seeds, args.seed, args.harmonics, spec.max_degree, progress
+    )
+
+    columns = {
+        "time": times,
+        "stage": stage_of(report, times),
+        "oracle": oracle_risk(spec, target, times),
+        "test": empirical.test,
+        "test_simulated": simulated.test,
+        "test_error": simulated.test_error,
+        "train": empirical.train,
+        "train_simulated": simulated.train,
+        "train_error": simulated.train_error,
+    }
+    if args.plot:
+        title = f"{kernel.name}, d = {d}, n = {n}: theory and {args.seeds} simulated draws"
+        _plot_theory(args, spec, target, n, report, grid, title, simulation=simulated)
+    if args.format != "table":
+        meta = {
+            "kernel": kernel.name, "d": d, "n": n, "noise": target.noise,
+            "energies": dict(target.energies), "seeds": args.seeds, "seed": args.seed,
+            "harmonics": args.harmonics, "batches": max(1, min(SIMULATION_BATCHES, args.seeds // 2)),
+            "errors": "standard errors of the simulated means over draws",
+        }  # fmt: skip
+        return _machine(columns, args.format, meta)
+    return _simulate_table(kernel, d, n, target, args, columns)
+
+
+def _simulate_table(kernel, d, n, target, args, columns):
+    lines = [
+        f"{kernel.name} at d = {d}, n = {n}, noise {_g(target.noise)}, energies {_energy_text(target)}; "
+        f"{args.seeds} draws ({args.harmonics} harmonics, seed {args.seed}).",
+        CONVENTIONS,
+        "Theory columns are deterministic equivalents; sim columns are means over draws "
+        "+- one standard error.",
+        "",
+        f"{'time':>11} {'stage':>5} {'oracle':>10} {'test':>10} {'test sim':>21} "
+        f"{'train':>10} {'train sim':>21}",
+    ]
+    keys = ("time", "stage", "oracle", "test", "test_simulated", "test_error", "train",
+            "train_simulated", "train_error")  # fmt: skip
+    floor = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+    for t, stage, oracle, test, test_sim, test_se, train, train_sim, train_se in zip(
+        *(columns[k] for k in keys)
+    ):
+        # Theory training risks below the accuracy of the Laplace inversion are rounding noise.
+        train = train if train == 0 or train > floor else f"<{floor:.1g}"
+        lines.append(
+            f"{_g(t):>11} {stage:>5} {_g(oracle, 5):>10} {_g(test, 5):>10} "
+            f"{_g(test_sim, 5) + ' +- ' + _g(test_se, 2):>21} "
+            f"{train if isinstance(train, str) else _g(train, 5):>10} "
+            f"{_g(train_sim, 5) + ' +- ' + _g(train_se, 2):>21}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+class _Progress:
+    """Draws done so far, on stderr: one updating line on a terminal, else one line per batch."""
+
+    def __init__(self, total, enabled):
+        self.total = total
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.terminal = enabled and sys.stderr.isatty()
+
+    def update(self, done):
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        text = f"simulated {done}/{self.total} draws ({elapsed:.1f} s)"
+        if self.terminal:
+            end = "\n" if done == self.total else ""
+            print(f"\r{text}", end=end, file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+
+def _simulate_in_batches(kernel, d, n, target, times, seeds, seed, harmonics, max_degree, progress):
+    """Run :func:`asymptotics.simulate` in batches and pool their means and standard errors.
+
+    The ``seeds`` draws are split as evenly as possible into at most
+    ``SIMULATION_BATCHES`` batches of at least two draws (two give a standard
+    error). Batch ``b`` uses the root seed
+    ``SeedSequence([seed, b]).generate_state(1)[0]``, so the draws depend only
+    on ``seed`` and ``seeds``. The pooled standard error is that of all draws
+    together, recovered exactly from each batch's mean, standard error and size.
+    """
+    count = max(1, min(SIMULATION_BATCHES, seeds // 2))
+    sizes = [seeds // count + (1 if b < seeds % count else 0) for b in range(count)]
+    batches = []
+    for index, size in enumerate(sizes):
+        batch_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+        batches.append(
+            simulate(kernel, d, n, target, times, seeds=size, max_degree=max_degree,
+                     harmonics=harmonics, seed=batch_seed)  # fmt: skip
+        )
+        progress.update(sum(sizes[: index + 1]))
+    pooled = {}
+    for name in ("test", "train", "bias", "variance"):
+        means = [getattr(batch, name) for batch in batches]
+        errors = [getattr(batch, name + "_error") for batch in batches]
+        pooled[name], pooled[name + "_error"] = pool_means(means, errors, sizes)
+    first = batches[0]
+    return SimulationResult(
+        times=first.times,
+        oracle=first.oracle,
+        seeds=seeds,
+        d=first.d,
+        n=first.n,
+        harmonics=first.harmonics,
+        **pooled,
+    )
+
+
+def pool_means(means, errors, sizes):
+    """Mean and standard error of all draws from per-batch means, standard errors and sizes.
+
+    A batch of ``s`` draws with sample standard deviation ``sd`` (``ddof=1``)
+    has standard error ``e = sd / sqrt(s)``, so its sum of squared deviations
+    is ``e^2 s (s - 1)``. The pooled sum adds ``s (m_b - M)^2`` per batch.
+
+    Parameters
+    ----------
+    means, errors : sequence of array_like
+        Per batch, the mean and its standard error.
+    sizes : sequence of int
+        Draws per batch, each ``>= 2``.
+
+    Returns
+    -------
+    mean, error : numpy.ndarray
+        Mean and standard error of all draws together.
+
+    Examples
+    --------
+    Batches ``[1, 3]`` and ``[5, 7]`` have means 2 and 6 and standard errors 1;
+    all four values have mean 4 and standard error ``sqrt(20/3)/2``:
+
+    >>> mean, error = pool_means([[2.0], [6.0]], [[1.0], [1.0]], [2, 2])
+    >>> float(mean[0]), round(float(error[0]), 12)
+    (4.0, 1.290994448736)
+    """
+    sizes = np.asarray(sizes, dtype=float)
+    means = np.asarray(means, dtype=float)
+    errors = np.asarray(errors, dtype=float)
+    total = sizes.sum()
+    weights = sizes[:, None]
+    mean = (weights * means).sum(axis=0) / total
+    squares = (errors**2 * weights * (weights - 1)).sum(axis=0) + (weights * (means - mean) ** 2).sum(axis=0)
+    return mean, np.sqrt(squares / (total - 1) / total)
 
 
 def _machine(columns, format, meta, digits=17):

@@ -153,6 +153,13 @@ def gegenbauer_all(max_degree, d, t):
     in ``[-1, 1]`` for ``t`` in ``[-1, 1]``: unlike the classical
     ``C_k^{(d/2-1)}`` it neither overflows at large ``d`` or ``k`` nor
     degenerates at ``d = 2``.
+
+    Examples
+    --------
+    At ``d = 3`` these are the Legendre polynomials, so ``P_2(1/2) = -1/8``:
+
+    >>> [float(value) for value in gegenbauer_all(2, 3, 0.5)]
+    [1.0, 0.5, -0.125]
     """
     d = check_dimension(d)
     max_degree = check_degree(max_degree, name="max_degree")

@@ -423,3 +423,384 @@ def relu_ntk():
         value_at_one=lambda: mpmath.mpf(2),
         zero_coefficients=(1, 3),
     )
+
+
+# Functions and constants a kernel expression may use. Each maps to its sympy
+# class; nothing else is reachable from the parsed text.
+_EXPRESSION_FUNCTIONS = (
+    "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
+    "asin", "acos", "atan", "asinh", "atanh", "erf", "besseli",
+)  # fmt: skip
+_EXPRESSION_CONSTANTS = ("pi", "E")
+_EXPRESSION_OPERATORS = frozenset(["+", "-", "*", "/", "**", "^", "(", ")", ","])
+_MAX_EXPRESSION_LENGTH = 2000
+# Orders of the exact Taylor expansion: the first block, and the highest order
+# expanded before the eigenvalue series gives way to quadrature.
+_FIRST_EXPANSION_ORDER = 32
+_MAX_EXPANSION_ORDER = 128
+
+
+def _check_expression_text(text, variable):
+    """Reject any token that is not a number, an allowed name or an arithmetic operator.
+
+    The check runs on Python's own tokens before sympy sees the text, so
+    attribute access, subscripts, dunder names, keywords such as ``lambda``
+    and string literals never reach ``parse_expr``.
+    """
+    import io
+    import tokenize
+
+    if len(text) > _MAX_EXPRESSION_LENGTH:
+        raise ValueError(
+            f"expression must have at most {_MAX_EXPRESSION_LENGTH} characters, got {len(text)}"
+        )
+    allowed_names = set(_EXPRESSION_FUNCTIONS) | set(_EXPRESSION_CONSTANTS) | {variable}
+    skipped = (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise ValueError(f"expression {text!r} is not a valid formula: {error}") from None
+    for token in tokens:
+        if token.type in skipped:
+            continue
+        if token.type == tokenize.NUMBER:
+            if token.string[-1:] in "jJ":
+                raise ValueError(f"expression {text!r} contains the complex number {token.string}")
+            continue
+        if token.type == tokenize.NAME and token.string in allowed_names:
+            continue
+        if token.type == tokenize.OP and token.string in _EXPRESSION_OPERATORS:
+            continue
+        if token.type == tokenize.NAME:
+            problem = f"uses the name {token.string!r}, which is not the variable {variable!r}"
+        else:
+            problem = f"contains {token.string!r}, which is not allowed"
+        raise ValueError(
+            f"expression {text!r} {problem}. A kernel expression may use numbers, the variable "
+            f"{variable!r}, + - * / ** ^, parentheses, the constants "
+            f"{', '.join(_EXPRESSION_CONSTANTS)} and the functions {', '.join(_EXPRESSION_FUNCTIONS)}"
+        )
+
+
+def _parse_expression(text, symbol):
+    """Parse checked text into a sympy expression; ``^`` means power, as in mathematics."""
+    import sympy
+    from sympy.parsing.sympy_parser import (
+        auto_number,
+        convert_xor,
+        implicit_multiplication,
+        parse_expr,
+        rationalize,
+    )
+
+    _check_expression_text(text, symbol.name)
+    namespace = {name: getattr(sympy, name) for name in _EXPRESSION_FUNCTIONS}
+    namespace.update(pi=sympy.pi, E=sympy.E, Integer=sympy.Integer, Float=sympy.Float,
+                     Rational=sympy.Rational, Symbol=sympy.Symbol)  # fmt: skip
+    namespace["__builtins__"] = {}
+    try:
+        return parse_expr(
+            text,
+            local_dict={symbol.name: symbol},
+            global_dict=namespace,
+            # rationalize reads decimals as exact decimal fractions: 0.1 is 1/10.
+            transformations=(auto_number, rationalize, convert_xor, implicit_multiplication),
+            evaluate=True,
+        )
+    except (SyntaxError, TypeError, ValueError, AttributeError, sympy.SympifyError) as error:
+        raise ValueError(f"expression {text!r} is not a valid formula: {error}") from None
+
+
+def _taylor_block(expression, symbol, order):
+    """Exact Taylor coefficients ``a_0 .. a_{order-1}`` at 0, as sympy numbers."""
+    import sympy
+    from sympy.polys.ring_series import rs_series
+
+    # The ring-series engine is fast but covers few functions, and for some it
+    # returns the input unexpanded; sympy's general series is the fallback.
+    # NOTE: no time limit applies; sympy's series of some formulas (gamma of a
+    # shifted variable, for one) took minutes in trials, so such functions are not offered.
+    try:
+        series = rs_series(expression, symbol, order).as_expr()
+    except Exception:  # noqa: BLE001 - any failure of the fast engine means the general one
+        series = None
+    if series is None or not series.is_polynomial(symbol):
+        series = sympy.series(expression, symbol, 0, order).removeO()
+    coefficients = [sympy.Integer(0)] * order
+    for term in sympy.Add.make_args(sympy.expand(series)):
+        coefficient, power = term.as_coeff_exponent(symbol)
+        if coefficient.has(symbol) or not power.is_integer or power < 0:
+            raise ValueError(
+                f"h(u) = {expression} has no Taylor series at u = 0 (term {term}); "
+                "the kernel must be analytic at 0"
+            )
+        if power < order:
+            coefficients[int(power)] += coefficient
+    return coefficients
+
+
+def _zero_coefficients_of(expression, symbol):
+    """``(parity, start)`` when the odd or even part of ``h`` is a polynomial, else None.
+
+    Only identities that sympy proves (a part that simplifies to a polynomial)
+    are declared, because a declared zero makes eigenvalues exact zeros.
+    """
+    import sympy
+
+    # acos(-u) = pi - acos(u) is not applied automatically; in terms of asin
+    # the reflection cancels.
+    expression = expression.rewrite(sympy.asin)
+    reflected = expression.subs(symbol, -symbol)
+    for parity, part in ((1, expression - reflected), (0, expression + reflected)):
+        part = sympy.simplify(part / 2)
+        if part.is_polynomial(symbol):
+            degree = sympy.degree(part, symbol) if part != 0 else -1
+            start = degree + 1 if degree % 2 != parity else degree + 2
+            start = max(start, parity)
+            return parity, int(start)
+    return None
+
+
+def _sympy_number_to_fraction(value):
+    """The exact Fraction of a rational sympy number, or None."""
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    return None
+
+
+class _TaylorCache:
+    """Exact Taylor coefficients of a sympy expression, expanded in doubling blocks."""
+
+    def __init__(self, expression, symbol):
+        self.expression = expression
+        self.symbol = symbol
+        self.coefficients = _taylor_block(expression, symbol, _FIRST_EXPANSION_ORDER)
+
+    def exact(self, m):
+        """``a_m`` as a sympy number, expanding further when needed."""
+        if m >= len(self.coefficients):
+            if m >= _MAX_EXPANSION_ORDER:
+                # NOTE: relies on the private exception of the eigenvalue engine, which
+                # catches it and uses quadrature instead; keep the two in step.
+                from ._eigen import SeriesNotConverged
+
+                raise SeriesNotConverged(
+                    f"Taylor coefficients of order >= {_MAX_EXPANSION_ORDER} are not expanded"
+                )
+            order = min(_MAX_EXPANSION_ORDER, max(2 * len(self.coefficients), m + 1))
+            self.coefficients = _taylor_block(self.expression, self.symbol, order)
+        return self.coefficients[m]
+
+    def numeric(self, m):
+        """``a_m`` as an mpmath number at the current precision."""
+        value = self.exact(m)
+        fraction = _sympy_number_to_fraction(value)
+        if fraction is not None:
+            return mpmath.mpf(fraction.numerator) / fraction.denominator
+        return mpmath.mpf(str(value.evalf(mpmath.mp.dps + 10)))
+
+
+def _sympy_kernel_function(expression, symbol, name):
+    """``h`` for numpy arrays (float64) and for mpmath numbers (current precision)."""
+    import sympy
+
+    for_mpmath = sympy.lambdify(symbol, expression, modules="mpmath")
+    # scipy supplies erf and besseli for arrays, which numpy lacks.
+    for_numpy = sympy.lambdify(symbol, expression, modules=["scipy", "numpy"])
+
+    def function(u):
+        if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+            return for_mpmath(u)
+        u = np.asarray(u, dtype=float)
+        with np.errstate(invalid="ignore"):
+            values = np.asarray(for_numpy(u), dtype=float)
+        # A constant expression returns a scalar; give it the shape of u.
+        return np.broadcast_to(values, u.shape).copy() if values.shape != u.shape else values
+
+    function.__name__ = name
+    return function
+
+
+def from_expression(expression, variable="t", name=None):
+    """Build a kernel from a formula for ``h``, such as ``"exp(t)"`` or ``"(1 + t)^3"``.
+
+    The text is parsed by sympy after a token check: only numbers, the
+    variable, the constants ``pi`` and ``E``, the operators ``+ - * / ** ^``,
+    parentheses, commas and the functions ``exp log sqrt sin cos tan sinh cosh
+    tanh asin acos atan asinh atanh erf besseli`` are accepted,
+    so the text is never run as Python code. ``^`` is a power, a number
+    next to a name multiplies it (``2t`` is ``2*t``), and decimals are exact
+    decimal fractions (``0.1`` is ``1/10``).
+
+    Parameters
+    ----------
+    expression : str or sympy.Expr
+        ``h`` as a function of ``variable``, which stands for
+        ``u = <x, x'>/d`` in ``[-1, 1]``. It must be analytic at 0 and finite
+        and real on ``[-1, 1]``.
+    variable : str
+        The name of the variable in ``expression`` (default ``"t"``).
+    name : str, optional
+        Label of the kernel; defaults to the expression.
+
+    Returns
+    -------
+    Kernel
+        A polynomial ``h`` with rational coefficients becomes a polynomial
+        kernel with exact eigenvalues. Otherwise the kernel carries the exact
+        Taylor coefficients at 0 (from sympy series, rational where they are
+        rational), expanded up to order 127. Eigenvalues that need higher
+        orders are computed by quadrature of ``h``. When the odd or even part
+        of ``h`` simplifies to a polynomial, the coefficients above its degree
+        are declared exactly zero.
+
+    Raises
+    ------
+    ValueError
+        If the text contains anything but the items above, names a symbol
+        other than ``variable``, is not analytic at 0, or is not finite and
+        real at ``u = -1``, ``0`` or ``1``.
+    TypeError
+        If ``expression`` is neither a string nor a sympy expression.
+
+    Examples
+    --------
+    >>> h = from_expression("exp(t)")
+    >>> float(h(0.0)), h.taylor_coefficient(3) == mpmath.mpf(1) / 6
+    (1.0, True)
+    >>> from_expression("(1 + t)^2").polynomial_coefficients
+    (Fraction(1, 1), Fraction(2, 1), Fraction(1, 1))
+    """
+    import sympy
+
+    if not isinstance(variable, str) or not variable.isidentifier() or variable.startswith("_"):
+        raise ValueError(f"variable must be a plain name such as 't', got {variable!r}")
+    if variable in _EXPRESSION_FUNCTIONS or variable in _EXPRESSION_CONSTANTS:
+        raise ValueError(f"variable must not be a function or constant name, got {variable!r}")
+    symbol = sympy.Symbol(variable, real=True)
+    if isinstance(expression, str):
+        parsed = _parse_expression(expression.strip(), symbol)
+        label = name or expression.strip()
+    elif isinstance(expression, sympy.Basic):
+        parsed = expression.subs(sympy.Symbol(variable), symbol)
+        label = name or str(expression)
+    else:
+        raise TypeError(f"expression must be a string or a sympy expression, got {expression!r}")
+    if not isinstance(parsed, sympy.Expr):
+        raise ValueError(f"expression {label!r} is not a formula for a number")
+    others = sorted(str(s) for s in parsed.free_symbols if s != symbol)
+    if others:
+        raise ValueError(
+            f"expression {label!r} uses the symbols {', '.join(others)} besides the variable "
+            f"{variable!r}; substitute numbers for them"
+        )
+    return _kernel_from_sympy(parsed, symbol, label)
+
+
+def _kernel_from_sympy(expression, symbol, label):
+    """Kernel of a checked sympy expression in one real variable."""
+    import sympy
+
+    if expression.is_polynomial(symbol):
+        coefficients = sympy.Poly(expression, symbol).all_coeffs()[::-1]
+        # A Float of a sympy input is taken at its exact binary value, as polynomial() does.
+        exact = [_sympy_number_to_fraction(sympy.Rational(c) if c.is_Float else c)
+                 for c in coefficients]  # fmt: skip
+        if all(c is not None for c in exact):
+            kernel = polynomial(exact)
+            return Kernel(kernel.function, name=label, polynomial_coefficients=kernel.polynomial_coefficients)
+    function = _sympy_kernel_function(expression, symbol, label)
+    for point in (-1, 0, 1):
+        with mpmath.workdps(30):
+            try:
+                value = function(mpmath.mpf(point))
+            except (ArithmeticError, ValueError, TypeError) as error:
+                raise ValueError(
+                    f"h(u) = {label} cannot be evaluated at u = {point} "
+                    f"({type(error).__name__}: {error}); it must be finite on [-1, 1]"
+                ) from None
+        if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+            raise ValueError(f"h(u) = {label} is {value} at u = {point}; it must be finite and real on [-1, 1]")
+    cache = _TaylorCache(expression, symbol)
+    at_one = expression.subs(symbol, 1)
+
+    def value_at_one():
+        return mpmath.mpf(str(sympy.N(at_one, mpmath.mp.dps + 10)))
+
+    return Kernel(
+        function,
+        name=label,
+        coefficient=cache.numeric,
+        value_at_one=value_at_one,
+        zero_coefficients=_zero_coefficients_of(expression, symbol),
+    )
+
+
+def from_coefficients(coefficients, name=None):
+    """Build the polynomial kernel ``h(u) = sum_m a_m u^m`` from its Taylor coefficients.
+
+    Parameters
+    ----------
+    coefficients : sequence or mapping
+        Either ``(a_0, a_1, ..., a_p)`` or a mapping ``{m: a_m}`` for sparse
+        polynomials such as ``{0: 1, 10: 1}``. Each ``a_m`` is an int,
+        Fraction, float, rational sympy number or a string such as ``"1/3"``.
+        Ints, Fractions and strings give exact rational eigenvalues; floats
+        are taken at their exact binary value.
+    name : str, optional
+        Label of the kernel; defaults to the polynomial.
+
+    Returns
+    -------
+    Kernel
+        The polynomial kernel, with ``polynomial_coefficients`` set.
+
+    Raises
+    ------
+    ValueError
+        If there are no coefficients, a power is negative or above 10000, or
+        a string is not a rational number.
+    TypeError
+        If a coefficient is not a real number.
+
+    Examples
+    --------
+    >>> h = from_coefficients(["1/2", 0, "1/2"])
+    >>> h.polynomial_coefficients
+    (Fraction(1, 2), Fraction(0, 1), Fraction(1, 2))
+    >>> from_coefficients({0: 1, 4: 1}).polynomial_degree
+    4
+    """
+    if hasattr(coefficients, "items"):
+        powers = {}
+        for power, value in coefficients.items():
+            if isinstance(power, bool) or not isinstance(power, numbers.Integral):
+                raise TypeError(f"coefficient powers must be integers, got {power!r}")
+            if not 0 <= power <= 10000:
+                raise ValueError(f"coefficient powers must be in 0..10000, got {power}")
+            powers[int(power)] = value
+        if not powers:
+            raise ValueError("coefficients must contain at least one value, got an empty mapping")
+        dense = [0] * (max(powers) + 1)
+        for power, value in powers.items():
+            dense[power] = value
+        coefficients = dense
+    elif isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
+        raise TypeError(f"coefficients must be a sequence or a mapping, got {coefficients!r}")
+    exact = []
+    for power, value in enumerate(coefficients):
+        if isinstance(value, str):
+            try:
+                value = Fraction(value.strip())
+            except (ValueError, ZeroDivisionError):
+                raise ValueError(
+                    f"coefficient a_{power} = {value!r} is not a rational number such as '1/3'"
+                ) from None
+        exact.append(value)
+    kernel = polynomial(exact)
+    if name is None:
+        return kernel
+    return Kernel(kernel.function, name=name, polynomial_coefficients=kernel.polynomial_coefficients)
+
+
+__all__ += ["from_expression", "from_coefficients"]

@@ -88,7 +88,15 @@ def invert(values, weight, t):
 
 
 def full_contour(zeta, weight):
-    """Nodes and weights on the whole contour: ``j = 0``, then ``j > 0``, then conjugates."""
+    """Nodes and weights on the whole contour: ``j = 0``, then ``j > 0``, then conjugates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nodes, weights = full_contour(np.array([1.0, 2 + 1j]), np.array([0.5, 1j]))
+    >>> nodes.tolist()
+    [(1+0j), (2+1j), (2-1j)]
+    """
     nodes = np.concatenate([zeta, np.conj(zeta[1:])])
     weights = np.concatenate([weight, np.conj(weight[1:])])
     return nodes, weights
