@@ -1,4 +1,4 @@
-"""Command line: ``asymptotics [curves|spectrum|stages|simulate] [options]``.
+"""Command line: ``asymptotics [curves|spectrum|stages|simulate|compare] [options]``.
 
 With no arguments it computes the default job: the ReLU NTK at ``d = 100``,
 ``n = d^1.5``, energy 1 in degrees 1, 2 and 3, noise 0.25, and prints the
@@ -27,6 +27,7 @@ import numpy as np
 
 from . import kernels
 from ._validation import AsymptoticsWarning
+from .compare import compare
 from .empirical import ABSOLUTE_ACCURACY, empirical_risk
 from .oracle import oracle_risk
 from .simulation import SimulationResult, simulate
@@ -39,7 +40,7 @@ CONVENTIONS = (
     "Test and oracle risk E(y - f(x))^2 include the noise; train is (1/n) sum (y_i - f(x_i))^2.\n"
     "Empirical curves are deterministic equivalents of the mean over training sets."
 )
-COMMANDS = ("curves", "spectrum", "stages", "simulate")
+COMMANDS = ("curves", "spectrum", "stages", "simulate", "compare")
 # Short names for catalogue entries with a fixed argument: arccos0 is arccos(0).
 KERNEL_ALIASES = {"arccos0": ("arccos", (0,)), "arccos1": ("arccos", (1,))}
 # Public names of the kernels module that build kernels from user input, not catalogue kernels.
@@ -229,7 +230,7 @@ def build_parser():
     Returns
     -------
     argparse.ArgumentParser
-        With the subcommands curves, spectrum, stages and simulate.
+        With the subcommands curves, spectrum, stages, simulate and compare.
 
     Examples
     --------
@@ -240,7 +241,8 @@ def build_parser():
     parser = _Parser(
         prog="asymptotics",
         description="Learning curves of kernel gradient flow on the sphere, computed analytically.\n"
-        "Commands: curves (the default when no command is given), spectrum, stages, simulate.\n"
+        "Commands: curves (the default when no command is given), spectrum, stages, simulate,\n"
+        "compare.\n"
         "Options of each command: asymptotics COMMAND --help.",
         epilog=CONVENTIONS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -278,6 +280,17 @@ def build_parser():
     simulate_parser.add_argument("--harmonics", choices=["product", "zonal"], default="product", help="kind of unit-norm harmonic each target degree is drawn as (default product)")
     simulate_parser.add_argument("--quiet", action="store_true", help="print no progress on stderr")
     _add_plot_option(simulate_parser)
+
+    compare_parser = commands.add_parser("compare", help="training speed and test risk of two kernels on the same task")
+    compare_parser.add_argument("--kernel-a", default="exponential", metavar="KERNEL", help="first kernel: a catalogue name or call such as 'exponential(scale=2)', otherwise a formula in t such as 'exp(t) + 3*t^4' (default exponential)")
+    compare_parser.add_argument("--kernel-b", default="exp(t) + 3*t^4", metavar="KERNEL", help="second kernel, in the same form (default 'exp(t) + 3*t^4': the same coefficients up to degree 3 and more mass above)")
+    compare_parser.add_argument("--energies", default="1:1,2:0.5", help="target energy ||P_k f||^2 per degree k, as k:energy pairs (default 1:1,2:0.5)")
+    compare_parser.add_argument("--noise", type=float, default=0.5, help="label-noise variance sigma^2 (default 0.5)")
+    compare_parser.add_argument("--d", type=int, default=100, help="dimension d (default 100)")
+    _add_sample_options(compare_parser)
+    _add_time_options(compare_parser, points=13)
+    compare_parser.add_argument("--max-degree", type=int, help=f"highest degree computed individually for both kernels (default: {DEFAULT_MAX_DEGREE}, or the target's highest degree + 2 if larger)")
+    compare_parser.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
     return parser
 
 
@@ -323,7 +336,13 @@ def main(argv=None):
             warnings.simplefilter("always", AsymptoticsWarning)
             if getattr(args, "plot", None):
                 _require_matplotlib()
-            commands = {"curves": _curves, "spectrum": _spectrum, "stages": _stages, "simulate": _simulate}
+            commands = {
+                "curves": _curves,
+                "spectrum": _spectrum,
+                "stages": _stages,
+                "simulate": _simulate,
+                "compare": _compare,
+            }
             output = commands[args.command](args)
         sys.stdout.write(output)
         for warning in caught:
@@ -595,6 +614,96 @@ def _stages(args):
         window = f"{_g(r.gamma_low)}..{_g(r.gamma_high)}"
         lines.append(f"{window:>14} {r.stage:>5} {_g(r.oracle):>9} {_g(r.test):>9} {_g(r.train):>9}")
     return "\n".join(lines) + "\n"
+
+
+def _compare_kernel(text, option):
+    """Kernel from a catalogue name or call, or else from a formula in ``t``."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        node = None
+    called = node.func if isinstance(node, ast.Call) else node
+    if isinstance(called, ast.Name) and called.id in _kernel_names():
+        choice = argparse.Namespace(kernel=text, kernel_expr=None, scale=None, coefficients=None)
+    else:
+        choice = argparse.Namespace(kernel=None, kernel_expr=text, scale=None, coefficients=None)
+    try:
+        return _kernel(choice)
+    except (UsageError, ValueError, TypeError) as error:
+        raise UsageError(f"{option} {text!r} is not a valid kernel: {error}") from None
+
+
+def _compare(args):
+    kernel_a = _compare_kernel(args.kernel_a, "--kernel-a")
+    kernel_b = _compare_kernel(args.kernel_b, "--kernel-b")
+    target = Target(_energies(args.energies), noise=args.noise)
+    d = args.d
+    n = _sample_size(args)
+    if args.points < 1:
+        raise UsageError(f"--points must be >= 1, got {args.points}")
+    first = args.t_min if args.t_min is not None else 1.0
+    last = args.t_max if args.t_max is not None else 1e6
+    if not (0 < first < last < math.inf):
+        raise UsageError(f"need 0 < --t-min < --t-max < inf, got {first:g} and {last:g}")
+    times = np.append(np.geomspace(first, last, args.points), np.inf)
+    max_degree = args.max_degree if args.max_degree is not None else max(DEFAULT_MAX_DEGREE, target.max_degree + 2)
+    result = compare(kernel_a, kernel_b, target, d, n, times, max_degree=max_degree)
+    columns = {
+        "time": result.times,
+        "train_a": result.train_a,
+        "train_b": result.train_b,
+        "test_a": result.test_a,
+        "test_b": result.test_b,
+        "oracle_a": result.oracle_a,
+        "oracle_b": result.oracle_b,
+    }
+    if args.format != "table":
+        meta = {
+            "kernel_a": kernel_a.name, "kernel_b": kernel_b.name, "d": d, "n": n,
+            "noise": target.noise, "energies": dict(target.energies),
+            "halving_time_a": result.halving_time_a, "halving_time_b": result.halving_time_b,
+            "faster": result.faster, "better_at_halving": result.better_at_halving,
+            "better_at_end": result.better_at_end,
+        }  # fmt: skip
+        return _machine(columns, args.format, meta)
+    return _compare_table(kernel_a, kernel_b, d, n, target, columns, result)
+
+
+def _compare_table(kernel_a, kernel_b, d, n, target, columns, result):
+    lines = [
+        f"a = {kernel_a.name}, b = {kernel_b.name} at d = {d}, n = {_g(n)}, "
+        f"noise {_g(target.noise)}, energies {_energy_text(target)}",
+        CONVENTIONS,
+        "",
+        f"{'time':>12} {'train a':>11} {'train b':>11} {'test a':>11} {'test b':>11}",
+    ]
+    floor = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+    unresolved = False
+    for t, train_a, train_b, test_a, test_b in zip(*(columns[k] for k in ("time", "train_a", "train_b", "test_a", "test_b"))):
+        trains = [_g(v) if v == 0 or v > floor else f"<{floor:.1g}" for v in (train_a, train_b)]
+        unresolved |= any(text.startswith("<") for text in trains)
+        lines.append(f"{_g(t):>12} {trains[0]:>11} {trains[1]:>11} {_g(test_a):>11} {_g(test_b):>11}")
+    lines += ["", _compare_summary(result, columns["time"][-2])]
+    if unresolved:
+        lines.append(f"Training risks shown as <{floor:.1g} are below the accuracy of the inversion.")
+    return "\n".join(lines) + "\n"
+
+
+def _compare_summary(result, last):
+    """Sentences on which kernel trains faster and whether it also tests better."""
+    halving = f"The training risk halves at t = {_g(result.halving_time_a)} (a) and {_g(result.halving_time_b)} (b)"
+    if result.faster == "tie":
+        return halving + ": neither kernel trains faster."
+    other = "b" if result.faster == "a" else "a"
+    first = 0 if result.faster == "a" else 1
+    at_halving = result.test_at_halving
+    verdict = "lower" if result.better_at_halving else "no lower"
+    end = "lower" if result.better_at_end else "no lower"
+    return (
+        f"{halving}, so kernel {result.faster} trains faster.\n"
+        f"At that time its test risk is {_g(at_halving[first])} against {_g(at_halving[1 - first])} "
+        f"for kernel {other}: {verdict}. At t = {_g(last)} it has {end} test risk than kernel {other}."
+    )
 
 
 def _simulate(args):

@@ -280,3 +280,39 @@ def test_plot_without_matplotlib_is_one_sentence(capsys, monkeypatch, tmp_path):
     assert "pip install 'asymptotics[plot]'" in err
     assert len(err.strip().splitlines()) == 1
     assert out == ""
+
+
+def test_compare_default_pair(capsys):
+    """exp(u) + 3 u^4 has more mass above degree 1 than exp(u), so at n = d^1.5 it
+    halves its training risk first; at t = inf both interpolate (train 0) and the
+    extra mass only raises the effective ridge, so its test risk is no lower."""
+    status, out, _ = run(["compare", "--format", "json"], capsys)
+    assert status == 0
+    data = json.loads(out)
+    meta, columns = data["meta"], data["columns"]
+    assert meta["faster"] == "b"
+    assert meta["halving_time_b"] < meta["halving_time_a"]
+    assert meta["better_at_end"] is False
+    assert columns["time"][-1] == "inf"
+    assert columns["train_a"][-1] == 0.0
+    assert columns["test_b"][-1] >= columns["test_a"][-1]
+
+
+def test_compare_table_names_faster_kernel(capsys):
+    status, out, _ = run(["compare", "--kernel-b", "relu_ntk", "--points", "4"], capsys)
+    assert status == 0
+    assert "a = exponential(scale=1), b = relu_ntk" in out
+    assert "trains faster" in out
+
+
+def test_compare_same_kernel_is_a_tie(capsys):
+    status, out, _ = run(["compare", "--kernel-a", "exp(t)", "--kernel-b", "exp(t)", "--points", "3"], capsys)
+    assert status == 0
+    assert "neither kernel trains faster" in out
+
+
+def test_compare_bad_kernel_names_option(capsys):
+    status, _, err = run(["compare", "--kernel-a", "t^^2"], capsys)
+    assert status == 2
+    assert err.startswith("asymptotics: error: --kernel-a 't^^2' is not a valid kernel")
+    assert err.count("\n") == 1
