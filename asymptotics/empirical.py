@@ -132,12 +132,15 @@ class _Problem:
         return per_level.real @ self._collapse if np.iscomplexobj(per_level) else per_level @ self._collapse
 
     def top_edge(self):
-        """Deterministic equivalent of the largest eigenvalue of ``K/n``.
+        """Upper edge of the deterministic-equivalent spectrum of ``K/n``.
 
         For ``u`` above every ``xi_k`` the equation ``s(kappa) = -u`` has the
         real solution ``kappa = -v`` where ``u = v (1 + (1/n) sum_k m_k/(v - xi_k))``;
         the spectrum ends at the minimum of this convex function of ``v > xi_max``,
         found by bisection on its derivative ``1 - (1/n) sum_k m_k xi_k/(v - xi_k)^2``.
+        A top level of multiplicity 1 (degree 0) gives an edge about
+        ``2 xi_0/sqrt(n)`` above ``xi_0``, above the sampled outlier eigenvalue,
+        so as an estimate of the largest eigenvalue it errs on the high side.
         """
         top = self.eigenvalues.max()
         weights = self.masses * self.eigenvalues / self.n
@@ -318,8 +321,9 @@ def empirical_risk(
         gradient flow. Descent diverges unless ``eta (mu_max + ridge) < 2``
         with ``mu_max`` the largest eigenvalue of ``K/n``; these curves need
         ``eta (mu_max + ridge) < 1``, where every factor ``1 - eta (mu + ridge)``
-        is positive, with ``mu_max`` the upper edge of the deterministic
-        spectrum of ``K/n``.
+        is positive. Both checks use for ``mu_max`` the upper edge of the
+        deterministic spectrum of ``K/n``, which lies about ``2 xi_0/sqrt(n)``
+        above the sampled largest eigenvalue when degree 0 is the top level.
     nodes : int
         Talbot nodes ``M`` per variable, in ``[8, 24]`` (16 to 20 is best in
         float64).
@@ -449,8 +453,8 @@ def _check_step_size(problem, step_size, ridge):
     if step_size * top >= 2:
         raise ValueError(
             f"gradient descent with step_size={step_size} diverges: it needs "
-            f"step_size * (mu_max + ridge) < 2, where mu_max + ridge = {top:.6g} (mu_max the "
-            f"upper edge of the spectrum of K/n), so step_size < {2 / top:.6g}"
+            f"step_size * (mu_max + ridge) < 2, where mu_max + ridge = {top:.6g} with mu_max "
+            f"the upper edge of the deterministic spectrum of K/n, so step_size < {2 / top:.6g}"
         )
     if step_size * top >= 1:
         raise NotImplementedError(
