@@ -8,12 +8,15 @@ at a complex ridge ``s`` solves
 on the branch that continues the positive solution for ``s > 0``. Kernel ridge
 regression at ridge ``lambda`` is the value at ``s = lambda``; gradient flow is
 an inverse Laplace transform over ``s`` (one variable for the training risk,
-two for the bias and variance), evaluated with the fixed Talbot rule.
+two for the bias and variance), evaluated with the fixed Talbot rule. Weight
+decay shifts the ridge to ``s + lambda``; gradient descent with step ``eta``
+uses the contour ``s = (exp(eta w) - 1)/eta``.
 
 Conventions: gradient flow on half the squared loss with the empirical loss
-averaged over ``n``, from ``f_0 = 0``; test risk ``E(y - f(x))^2`` includes the
-noise; training risk is ``(1/n) sum_i (y_i - f(x_i))^2``; both are averages
-over the draw of the training set.
+averaged over ``n`` (plus ``(lambda/2) ||f||_H^2`` with weight decay), from
+``f_0 = 0``; test risk ``E(y - f(x))^2`` includes the noise; training risk is
+``(1/n) sum_i (y_i - f(x_i))^2``; both are averages over the draw of the
+training set.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class EmpiricalRisk(NamedTuple):
         Excess risk added by the label noise.
     bias_by_degree : numpy.ndarray, shape (len(times), max_degree + 2)
         ``||P_k (E_eps f_t - f_*)||^2`` for degree ``k = 0..max_degree`` of the
-        spectrum; the last column holds all degrees above ``max_degree``.
+        spectrum. The last column contains all degrees above ``max_degree``.
         Each row sums to ``bias``.
     """
 
@@ -371,10 +374,14 @@ def empirical_risk(
     These are deterministic equivalents: they approximate the mean over
     training sets, to about 1-2 % for ``d >= 20`` (``docs/validation.md``).
 
-    NOTE: energy in degree 0 (the constant) is where the equivalent is least
-    accurate at small ``n``: for ``n`` of a few samples it can be off by tens of
-    percent (a constant target with ``n = 1`` gives 0.39 at ``t = 1`` where
-    the exact mean is ``exp(-2) = 0.135``).
+    NOTE: energy in degree 0 (the constant, a single direction) is where the
+    equivalent is least accurate. Its eigenvalue of ``K/n`` is an outlier,
+    while the equivalent spreads it over a band of width about ``4 xi_0/sqrt(n)``.
+    Measured for the exponential kernel at ``d = 20`` with a constant target and
+    no noise (``simulate``, 60-200 draws): the mean test risk lies 21 %, 12 %
+    and 4 % below the equivalent at ``n = 20, 100, 400`` when ``t = 3``, where
+    the constant is half learned. With energy also in degrees 1 and 2
+    (``F^2 = 0.5, 1, 1``, noise 0.1) the total stays within 2 % from ``n = 1``.
 
     The float64 Talbot inversion is checked against a second node count
     (``nodes + 4``, or ``nodes - 4`` above 20) and a warning is issued where they differ by more than
@@ -503,8 +510,8 @@ def _flow(problem, times, nodes, ridge, step_size):
 
     The Talbot sum is repeated with 4 more nodes (4 fewer above 20 nodes, where
     rounding would dominate). Truncation errors fall by about two decades per
-    4 nodes, so a small difference means both sums are accurate; a large one
-    flags a truncation or rounding problem or a contour the solver got wrong.
+    4 nodes, so a small difference means both sums are accurate. A large one
+    flags truncation, rounding, or a contour that the solver got wrong.
     """
     values = _invert(problem, times, nodes, ridge, step_size)
     other = nodes + 4 if nodes <= 20 else nodes - 4
@@ -565,7 +572,8 @@ def _invert(problem, times, nodes, ridge, step_size):
         ridges = (s_rows[:, :, None] + ridge) * (s_columns[:, None, :] + ridge)
         train = pair(ridges * (problem.noise / kappas + energy) * common)
 
-    # Per level: kappa_1 kappa_2 R_1 R_2 [F^2 (1 - Q) + (m xi / n) E] common / (1 - Q) * (1 - Q).
+    # Level k: kappa_1 kappa_2 R_1 R_2 (F_k^2 (1 - Q) + (m_k xi_k/n) E) times common,
+    # with R = 1/(xi_k + kappa). The sum over levels is kappa_1 kappa_2 E common.
     products = rows.transpose(0, 2, 1)[:, :, :, None] * columns[:, :, None, :]
     share = (problem.masses * problem.eigenvalues / problem.n)[None, :, None, None]
     per_level = products * (

@@ -72,7 +72,7 @@ class SimulationResult:
         draws (``ddof=1``) divided by ``sqrt(seeds)``.
     bias_by_degree, bias_by_degree_error : numpy.ndarray, shape (len(times), max_degree + 2)
         Mean and standard error of ``||P_k (E_eps f_t - f_*)||^2`` for degree
-        ``k = 0..max_degree``; the last column holds the degrees above
+        ``k = 0..max_degree``. The last column contains the degrees above
         ``max_degree`` (see the note on ``K2``). Each row of a draw sums to its bias.
     oracle : numpy.ndarray
         Exact oracle risk ``sigma^2 + sum_k F_k^2 exp(-2 xi_k t)`` from the

@@ -47,7 +47,9 @@ KERNELS = {
 }
 
 
-def _setting(kernel, d, n, energies, noise, n_label, harmonics="product"):
+def _setting(
+    kernel, d, n, energies, noise, n_label, harmonics="product", ridge=0.0, step_size=None
+):
     return {
         "kernel": kernel,
         "d": d,
@@ -56,6 +58,8 @@ def _setting(kernel, d, n, energies, noise, n_label, harmonics="product"):
         "energies": energies,
         "noise": noise,
         "harmonics": harmonics,
+        "ridge": ridge,
+        "step_size": step_size,
     }
 
 
@@ -82,6 +86,12 @@ def build_grid():
         _setting("exponential", 100, 100, {1: 1.0, 2: 1.0}, 0.5, "d"),
         _setting("relu_ntk", 100, 1000, {1: 1.0, 2: 1.0}, 0.2, "d^1.5"),
         _setting("polynomial", 100, 2000, {1: 1.0, 2: 1.0, 3: 1.0}, 0.05, "d^1.65"),
+        # Weight decay (t = inf is kernel ridge regression) and gradient descent.
+        _setting("exponential", 20, b(20, 2), {1: 1.0, 2: 1.0, 3: 0.5}, 0.5, "B(d,2)", ridge=1e-3),
+        _setting("relu_ntk", 30, b(30, 2), {1: 1.0, 2: 1.0}, 0.2, "B(d,2)", step_size=2.0),
+        _setting(
+            "polynomial", 20, 400, {1: 1.0, 2: 1.0, 3: 1.0}, 0.3, "d^2", ridge=1e-2, step_size=2.0
+        ),
     ]
 
 
@@ -120,16 +130,25 @@ def run_setting(setting, seeds=None):
     d, n = setting["d"], setting["n"]
     target = Target(setting["energies"], setting["noise"])
     times = np.array([float(d) ** g for g in TIME_EXPONENTS] + [np.inf])
+    options = {"ridge": setting.get("ridge", 0.0), "step_size": setting.get("step_size")}
+    if options["step_size"] is not None:
+        # Whole numbers of steps, at least 10 (the contour needs about 0.4 * 18).
+        steps = np.maximum(np.round(times[:-1] / options["step_size"]), 10)
+        times = np.append(np.unique(steps) * options["step_size"], np.inf)
     seeds = seeds or seeds_for(n)
 
     start = time.perf_counter()
     simulated = simulate(
         kernel, d, n, target, times, seeds=seeds, max_degree=MAX_DEGREE,
-        harmonics=setting["harmonics"],
+        harmonics=setting["harmonics"], **options,
     )
     elapsed = time.perf_counter() - start
-    theory = empirical_risk(spectrum(kernel, d, max_degree=MAX_DEGREE), target, n, times)
-    limit_test, limit_train = leading_order(kernel, target, d, n, times)
+    spec = spectrum(kernel, d, max_degree=MAX_DEGREE)
+    theory = empirical_risk(spec, target, n, times, **options)
+    if options["ridge"] == 0 and options["step_size"] is None:
+        limit_test, limit_train = leading_order(kernel, target, d, n, times)
+    else:
+        limit_test, limit_train = [None] * len(times), [None] * len(times)
     return {
         **{key: value for key, value in setting.items() if key != "energies"},
         "energies": {str(k): v for k, v in setting["energies"].items()},
@@ -259,9 +278,14 @@ def write_page(records, path, total_seconds):
     lines += NOTES
     for record in records:
         energies = ", ".join(f"F_{k}^2 = {v:g}" for k, v in record["energies"].items())
+        schedule = "gradient flow"
+        if record.get("step_size") is not None:
+            schedule = f"gradient descent, step {record['step_size']:g}"
+        if record.get("ridge", 0.0) > 0:
+            schedule += f", weight decay {record['ridge']:g}"
         lines += [
             f"## {record['kernel']}, d = {record['d']}, n = {record['n']} ({record['n_label']}), "
-            f"{record['harmonics']} harmonics",
+            f"{record['harmonics']} harmonics, {schedule}",
             "",
             f"Target {energies}; noise sigma^2 = {record['noise']:g}; {record['seeds']} draws "
             f"({record['seconds']:.0f} s).",
@@ -284,7 +308,14 @@ NOTES = [
 
 
 def _key(setting):
-    return (setting["kernel"], setting["d"], setting["n"], setting["harmonics"])
+    return (
+        setting["kernel"],
+        setting["d"],
+        setting["n"],
+        setting["harmonics"],
+        setting.get("ridge", 0.0),
+        setting.get("step_size"),
+    )
 
 
 def main(argv=None):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from asymptotics import AsymptoticsWarning, Target, kernels, laplace, spectrum
-from asymptotics.empirical import _Problem, empirical_risk, ridge_risk
+from asymptotics.empirical import ABSOLUTE_ACCURACY, _Problem, empirical_risk, ridge_risk
 from asymptotics.oracle import oracle_risk
 
 
@@ -356,3 +356,17 @@ def test_ridge_curve_peaks_at_interpolation_threshold():
     peak = sizes[np.argmax(risk.test)]
     assert 1700 <= peak <= 1850
     assert risk.test.max() > 2 * risk.test[0]
+
+
+def test_inversion_accurate_across_many_time_scales():
+    # Rates xi_k from 1e-1 down to about 1e-15 (exponential kernel, d = 100,
+    # degrees 1-6) and times 1 to 1e17: at n = 1e30 the equivalent is the exact
+    # oracle curve, so the float64 Talbot error is measured directly.
+    s = spectrum(kernels.exponential(), 100, max_degree=10)
+    target = Target({k: 1.0 for k in range(1, 7)})
+    times = np.geomspace(1.0, 1e17, 18)
+    risk = empirical_risk(s, target, POPULATION, times)
+    oracle = oracle_risk(s, target, times)
+    floor = ABSOLUTE_ACCURACY * target.total_energy
+    assert np.abs(risk.test - oracle).max() <= floor
+    assert np.abs(risk.train - oracle).max() <= floor
