@@ -329,7 +329,7 @@ def test_descent_rejects_bad_step_size(exponential_20, step_size):
 
 
 def test_few_nodes_warn_about_accuracy(exponential_20):
-    # 8 nodes truncate at about 1e-5; the check against 12 nodes must say so.
+    # 8 nodes truncate at about 1e-6; the check against 12 nodes must warn.
     with pytest.warns(AsymptoticsWarning, match="Talbot inversion with 8 and 12 nodes"):
         empirical_risk(exponential_20, TARGET, 300, TIMES, nodes=8)
 
