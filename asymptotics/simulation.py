@@ -209,6 +209,9 @@ def simulate(
         test     = sigma^2 + bias + variance
         train    = (1/n) ||exp(-t K/n) f||^2 + (sigma^2/n) sum_i exp(-2 t mu_i)
 
+    With weight decay or descent, ``exp(-t mu)`` in the training risk becomes
+    the residual factor ``1 - mu g_t(mu)`` of the same schedule.
+
     This removes the label-noise part of the scatter between draws. The
     formulas use only ``E eps = 0`` and ``E eps^2 = sigma^2``, so they hold
     for Gaussian noise and for any other noise with these two moments.
