@@ -11,6 +11,13 @@ so one set of reduced nodes ``zeta_j`` serves every time. Rounding errors are
 amplified by about ``e^(2M/5)`` per dimension. In float64, ``M`` between 16 and
 20 gives about 13 correct digits in one dimension and 11 in two (measured on
 closed-form transforms such as ``1/(s + a)``).
+
+Because the nodes scale with ``1/t``, the accuracy at each time does not
+depend on how far apart the time scales of ``f`` are: for sums of
+exponentials with rates from ``1e-17`` to ``1`` (the oracle limit of the
+empirical curves for an exponential kernel at ``d = 100``, degrees 1 to 6,
+times ``1`` to ``1e17``) the two-variable error stayed below ``1e-10`` of
+``f(0)`` at ``M = 18``, so no extended-precision path is needed there.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ The conventions are those of the package:
 
 - inputs are uniform on the sphere of radius ``sqrt(d)`` in ``R^d``;
 - the kernel is ``K(x, x') = h(<x, x'>/d)``;
-- gradient flow runs on half the squared loss averaged over ``n``,
-  ``d/dt f = -(1/n) sum_i K(., x_i) (f(x_i) - y_i)``, from ``f_0 = 0``;
+- gradient flow runs on half the squared loss averaged over ``n`` plus
+  ``(ridge/2) ||f||_H^2``,
+  ``d/dt f = -(1/n) sum_i K(., x_i) (f(x_i) - y_i) - ridge f``, from ``f_0 = 0``;
+  gradient descent takes steps of ``step_size`` on the same objective;
 - the test risk ``E(y - f(x))^2`` includes the noise ``sigma^2``;
 - the training risk is ``(1/n) sum_i (y_i - f(x_i))^2``.
 """
@@ -22,7 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_integer, check_degree, check_dimension, check_times
+from ._validation import (
+    check_degree,
+    check_dimension,
+    check_integer,
+    check_nonnegative,
+    check_times,
+)
+from .empirical import whole_steps
 from .harmonics import gegenbauer, multiplicity
 from .kernels import Kernel
 from .oracle import oracle_risk
@@ -61,6 +70,10 @@ class SimulationResult:
     test_error, train_error, bias_error, variance_error : numpy.ndarray
         Standard errors of the means above: the sample standard deviation over
         draws (``ddof=1``) divided by ``sqrt(seeds)``.
+    bias_by_degree, bias_by_degree_error : numpy.ndarray, shape (len(times), max_degree + 2)
+        Mean and standard error of ``||P_k (E_eps f_t - f_*)||^2`` for degree
+        ``k = 0..max_degree``. The last column contains the degrees above
+        ``max_degree`` (see the note on ``K2``). Each row of a draw sums to its bias.
     oracle : numpy.ndarray
         Exact oracle risk ``sigma^2 + sum_k F_k^2 exp(-2 xi_k t)`` from the
         spectrum, with ``exp(-2 xi_k t) = 1`` for every ``t`` when ``xi_k = 0``.
@@ -83,15 +96,32 @@ class SimulationResult:
     train_error: np.ndarray
     bias_error: np.ndarray
     variance_error: np.ndarray
+    bias_by_degree: np.ndarray
+    bias_by_degree_error: np.ndarray
     oracle: np.ndarray
     seeds: int
     d: int
     n: int
     harmonics: str
+    ridge: float = 0.0
+    step_size: float | None = None
 
 
-def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="product", seed=0):
-    """Run exact kernel gradient flow on sampled data and average its risk curves.
+def simulate(
+    kernel,
+    d,
+    n,
+    target,
+    t,
+    seeds=20,
+    max_degree=None,
+    harmonics="product",
+    seed=0,
+    *,
+    ridge=0.0,
+    step_size=None,
+):
+    """Run exact kernel gradient flow or descent on sampled data and average its risk curves.
 
     Each draw samples ``n`` inputs ``x_i = sqrt(d) g_i/||g_i||`` with
     ``g_i ~ N(0, I_d)`` and a target ``f_* = sum_k c_k zeta_k`` with
@@ -99,7 +129,9 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
     random direction. The flow is solved exactly through one eigendecomposition
     ``K/n = U diag(mu) U^T``: ``f_t(x) = k(x)^T alpha_t`` with
     ``alpha_t = (1/n) U diag(g_t(mu)) U^T y`` and
-    ``g_t(mu) = (1 - exp(-t mu))/mu``. The fitted values are
+    ``g_t(mu) = (1 - exp(-t (mu + ridge)))/(mu + ridge)``, or
+    ``(1 - (1 - step_size (mu + ridge))^(t/step_size))/(mu + ridge)`` for
+    gradient descent. Without weight decay the fitted values are
     ``(I - exp(-t K/n)) y``.
 
     Parameters
@@ -135,6 +167,14 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
         Root seed, an integer ``>= 0``. Draw ``s`` uses a generator seeded by
         the ``s``-th child of ``numpy.random.SeedSequence(seed)``, so the first
         draws do not change when ``seeds`` grows.
+    ridge : float
+        Weight decay ``lambda >= 0`` (keyword only); at ``t = inf`` the
+        predictor is kernel ridge regression ``k(x)^T (K + n lambda I)^{-1} y``.
+    step_size : float, optional
+        Step ``eta > 0`` of gradient descent (keyword only); ``None`` runs
+        gradient flow. Every finite time must be a whole number of steps, and
+        ``eta (mu_max + ridge) < 2`` for the largest eigenvalue ``mu_max`` of
+        ``K/n`` in every draw, since otherwise descent diverges.
 
     Returns
     -------
@@ -150,7 +190,8 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
     ValueError
         If an argument is out of range, if ``max_degree`` is below the target's
         highest degree, if a product harmonic needs more than ``d`` coordinates,
-        or if the kernel returns non-finite values.
+        if the kernel returns non-finite values, or if gradient descent
+        diverges on a draw.
 
     Notes
     -----
@@ -167,6 +208,9 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
         variance = (sigma^2/n^2) sum_i g_t(mu_i)^2 (U^T K2 U)_ii
         test     = sigma^2 + bias + variance
         train    = (1/n) ||exp(-t K/n) f||^2 + (sigma^2/n) sum_i exp(-2 t mu_i)
+
+    With weight decay or descent, ``exp(-t mu)`` in the training risk becomes
+    the residual factor ``1 - mu g_t(mu)`` of the same schedule.
 
     This removes the label-noise part of the scatter between draws. The
     formulas use only ``E eps = 0`` and ``E eps^2 = sigma^2``, so they hold
@@ -206,12 +250,21 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
     """
     settings = _check_arguments(kernel, d, n, target, t, seeds, max_degree, harmonics, seed)
     d, n, times, seeds, max_degree, harmonics, seed = settings
+    ridge = check_nonnegative(ridge, "ridge")
+    if math.isinf(ridge):
+        raise ValueError("ridge must be finite; ridge = inf keeps the predictor at 0")
+    if step_size is not None:
+        step_size = check_nonnegative(step_size, "step_size")
+        if step_size == 0 or math.isinf(step_size):
+            raise ValueError(f"step_size must be a finite number > 0, got {step_size}")
+        times = whole_steps(times, step_size)
+    schedule = _Schedule(ridge, step_size)
     spec = spectrum(kernel, d, max_degree)
 
-    curves = {name: [] for name in ("test", "train", "bias", "variance")}
+    curves = {name: [] for name in ("test", "train", "bias", "variance", "bias_by_degree")}
     for rng in _generators(seed, seeds):
         draw = _sample_draw(kernel, spec, target, d, n, harmonics, rng)
-        for name, values in _draw_curves(draw, target, times).items():
+        for name, values in _draw_curves(draw, target, times, schedule).items():
             curves[name].append(values)
 
     means, errors = {}, {}
@@ -228,7 +281,20 @@ def simulate(kernel, d, n, target, t, seeds=20, max_degree=None, harmonics="prod
         d=d,
         n=n,
         harmonics=harmonics,
+        ridge=ridge,
+        step_size=step_size,
     )
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """Weight decay and, for gradient descent, the step size."""
+
+    ridge: float
+    step_size: float | None
+
+
+GRADIENT_FLOW = _Schedule(0.0, None)
 
 
 def _check_arguments(kernel, d, n, target, t, seeds, max_degree, harmonics, seed):
@@ -319,6 +385,10 @@ class _Draw:
     eigenvalues: np.ndarray  # mu, with round-off zeros set to 0
     eigenvectors: np.ndarray  # U
     second_moment: np.ndarray  # K2
+    gram: np.ndarray  # <x_i, x_j>/d
+    degree_weights: np.ndarray  # B(d, k) xi_k^2 for k = 0..max_degree
+    tail_hilbert_schmidt: float  # S, on the diagonal of K2
+    operator_by_degree: dict  # k -> c_k xi_k zeta_k(x_i)
 
     def target_at(self, x):
         """Evaluate ``f_*`` at the rows of ``x``."""
@@ -334,13 +404,15 @@ def _sample_draw(kernel, spec, target, d, n, harmonics, rng):
     components = []
     target_values = np.zeros(n)
     operator_values = np.zeros(n)
+    operator_by_degree = {}
     for k, energy in target.energies.items():
         harmonic = _sample_harmonic(harmonics, k, d, rng)
         coefficient = math.sqrt(energy)
         values = harmonic(inputs)
         components.append((k, coefficient, harmonic))
         target_values += coefficient * values
-        operator_values += coefficient * float(spec.eigenvalues[k]) * values
+        operator_by_degree[k] = coefficient * float(spec.eigenvalues[k]) * values
+        operator_values += operator_by_degree[k]
 
     gram = inputs @ inputs.T / d
     gram = np.clip(0.5 * (gram + gram.T), -1.0, 1.0)
@@ -363,7 +435,29 @@ def _sample_draw(kernel, spec, target, d, n, harmonics, rng):
         eigenvalues=eigenvalues,
         eigenvectors=eigenvectors,
         second_moment=_second_moment_matrix(spec, d, gram),
+        gram=gram,
+        degree_weights=_degree_weights(spec),
+        tail_hilbert_schmidt=float(spec.tail_hilbert_schmidt),
+        operator_by_degree=operator_by_degree,
     )
+
+
+def _degree_weights(spec):
+    """``B(d, k) xi_k^2`` per degree, formed as mass times eigenvalue (``B`` can overflow)."""
+    return np.asarray(spec.degree_masses, dtype=float) * np.asarray(spec.eigenvalues, dtype=float)
+
+
+def _gegenbauer_matrices(d, gram, count):
+    """Yield ``P_k(gram)`` elementwise for ``k = 0..count-1`` by the three-term recurrence."""
+    previous = np.ones_like(gram)
+    yield previous
+    if count > 1:
+        current = gram.copy()
+        yield current
+        for k in range(1, count - 1):
+            following = ((2 * k + d - 2) * gram * current - k * previous) / (k + d - 2)
+            previous, current = current, following
+            yield current
 
 
 def _second_moment_matrix(spec, d, gram):
@@ -373,49 +467,63 @@ def _second_moment_matrix(spec, d, gram):
     two polynomials in memory. ``B(d, k) xi_k^2`` is formed as the degree mass
     times the eigenvalue, because ``B(d, k)`` alone can overflow float64.
     """
-    masses = np.asarray(spec.degree_masses, dtype=float)
-    weights = masses * np.asarray(spec.eigenvalues, dtype=float)
-    previous = np.ones_like(gram)
-    result = weights[0] * previous
-    if len(weights) > 1:
-        current = gram.copy()
-        result += weights[1] * current
-        for k in range(1, len(weights) - 1):
-            following = ((2 * k + d - 2) * gram * current - k * previous) / (k + d - 2)
-            previous, current = current, following
-            result += weights[k + 1] * current
+    weights = _degree_weights(spec)
+    result = np.zeros_like(gram)
+    for weight, polynomial in zip(weights, _gegenbauer_matrices(d, gram, len(weights))):
+        result += weight * polynomial
     result[np.diag_indices_from(result)] += float(spec.tail_hilbert_schmidt)
     return result
 
 
-def _spectral_filters(eigenvalues, times):
-    """Return ``g_t(mu)`` and ``exp(-t mu)`` as ``(len(times), n)`` arrays.
+def _spectral_filters(eigenvalues, times, schedule=GRADIENT_FLOW):
+    """Return ``g_t(mu)`` and the training residual factor ``1 - mu g_t(mu)``, shape ``(len(times), n)``.
 
-    Zero eigenvalues (the null space) get ``g = 0`` and ``exp(-t mu) = 1`` at
+    With ``rate = mu + ridge`` and decay ``exp(-t rate)`` (flow) or
+    ``(1 - step_size rate)^(t/step_size)`` (descent),
+    ``g = (1 - decay)/rate`` and ``1 - mu g = (ridge + mu decay)/rate``.
+    Zero eigenvalues (the null space) get ``g = 0`` and residual factor 1 at
     every time, ``t = inf`` included. :func:`simulate` explains why.
     """
     positive = eigenvalues > 0
-    mu = np.where(positive, eigenvalues, 1.0)
-    rates = times[:, None] * mu
-    with np.errstate(over="ignore"):
-        gains = np.where(positive, -np.expm1(-rates) / mu, 0.0)
-        decays = np.where(positive, np.exp(-rates), 1.0)
-    return gains, decays
+    rates = np.where(positive, eigenvalues, 1.0) + schedule.ridge
+    if schedule.step_size is None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            exponents = times[:, None] * rates
+            decay = np.exp(-exponents)
+            complement = -np.expm1(-exponents)
+    else:
+        largest = eigenvalues.max() + schedule.ridge
+        if schedule.step_size * largest >= 2:
+            raise ValueError(
+                f"gradient descent with step_size={schedule.step_size} diverges on this draw: "
+                f"it needs step_size * (mu_max + ridge) < 2, and mu_max + ridge = {largest:.6g}"
+            )
+        # Whole steps (t = inf is replaced below); a factor may be negative.
+        steps = np.where(np.isinf(times), 0.0, times / schedule.step_size)[:, None]
+        decay = np.power(1 - schedule.step_size * rates, steps)
+        complement = 1 - decay
+    infinite = np.isinf(times)[:, None]
+    decay = np.where(infinite, 0.0, decay)
+    complement = np.where(infinite, 1.0, complement)
+    mu = np.where(positive, eigenvalues, 0.0)
+    gains = np.where(positive, complement / rates, 0.0)
+    residuals = np.where(positive, (schedule.ridge + mu * decay) / rates, 1.0)
+    return gains, residuals
 
 
-def _coefficients(draw, times):
+def _coefficients(draw, times, schedule=GRADIENT_FLOW):
     """Return ``alpha_t`` for the noise-free labels ``f_*(x_i)``, one row per time."""
-    gains, _ = _spectral_filters(draw.eigenvalues, times)
+    gains, _ = _spectral_filters(draw.eigenvalues, times, schedule)
     projected = draw.eigenvectors.T @ draw.target_values
     n = len(draw.eigenvalues)
     return (gains * projected / n) @ draw.eigenvectors.T
 
 
-def _draw_curves(draw, target, times):
+def _draw_curves(draw, target, times, schedule=GRADIENT_FLOW):
     """Return the noise-averaged test, training, bias and variance curves of one draw."""
     n = len(draw.eigenvalues)
     noise = target.noise
-    gains, decays = _spectral_filters(draw.eigenvalues, times)
+    gains, residuals = _spectral_filters(draw.eigenvalues, times, schedule)
     vectors = draw.eigenvectors
     projected_target = vectors.T @ draw.target_values
     projected_operator = vectors.T @ draw.operator_values
@@ -427,10 +535,30 @@ def _draw_curves(draw, target, times):
     cross = fitted @ projected_operator
     bias = target.total_energy + quadratic - 2.0 * cross
     variance = noise / n**2 * (gains**2 @ np.diag(rotated_second_moment))
-    train = (decays**2 @ projected_target**2) / n + noise / n * np.sum(decays**2, axis=1)
+    train = (residuals**2 @ projected_target**2) / n + noise / n * np.sum(residuals**2, axis=1)
     return {
         "test": noise + bias + variance,
         "train": train,
         "bias": bias,
         "variance": variance,
+        "bias_by_degree": _bias_by_degree(draw, target, fitted @ vectors.T),
     }
+
+
+def _bias_by_degree(draw, target, coefficients):
+    """Split the bias of ``f = k(x)^T alpha`` (rows of ``coefficients``) over degrees.
+
+    Degree ``k`` contributes ``F_k^2 + B xi_k^2 alpha^T P_k(G) alpha - 2 alpha^T chi_k``
+    with ``chi_k = c_k xi_k zeta_k(x_i)`` (Funk-Hecke); the last column is the
+    tail term ``S ||alpha||^2`` of ``K2``.
+    """
+    weights = draw.degree_weights
+    columns = np.zeros((coefficients.shape[0], len(weights) + 1))
+    d = draw.inputs.shape[1]
+    for k, polynomial in enumerate(_gegenbauer_matrices(d, draw.gram, len(weights))):
+        columns[:, k] = weights[k] * np.sum((coefficients @ polynomial) * coefficients, axis=1)
+        if k in draw.operator_by_degree:
+            columns[:, k] += target.energy(k) - 2 * coefficients @ draw.operator_by_degree[k]
+    columns[:, -1] = draw.tail_hilbert_schmidt * np.sum(coefficients**2, axis=1)
+    return columns
+

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from asymptotics import Target, kernels, laplace, spectrum
-from asymptotics.empirical import _Problem, empirical_risk, ridge_risk
+from asymptotics import AsymptoticsWarning, Target, kernels, laplace, spectrum
+from asymptotics.empirical import ABSOLUTE_ACCURACY, _Problem, empirical_risk, ridge_risk
 from asymptotics.oracle import oracle_risk
 
 
@@ -193,3 +193,180 @@ def test_threshold_without_noise_is_finite():
 def test_rejects_unsafe_node_counts(exponential_20, nodes):
     with pytest.raises(ValueError, match="nodes must be an integer in"):
         empirical_risk(exponential_20, TARGET, 300, 1.0, nodes=nodes)
+
+
+# Weight decay, gradient descent and the bias per degree.
+
+POPULATION = 1e30  # n so large that kappa(s) = s to float64 precision
+
+
+def test_bias_by_degree_sums_to_bias(exponential_20):
+    # Every path (t = 0, Talbot, frozen, t = inf; flow, decay, descent) splits
+    # the bias exactly over the degrees: an identity of the formulas.
+    times = np.concatenate([[0.0], TIMES, [np.inf]])
+    for options in ({}, {"ridge": 1e-3}, {"step_size": 0.5}, {"ridge": 1e-3, "step_size": 0.5}):
+        steps = times if "step_size" not in options else np.unique(np.round(times[times > 8] / 0.5) * 0.5)
+        risk = empirical_risk(exponential_20, TARGET, 300, steps, **options)
+        assert risk.bias_by_degree.shape == (steps.size, 12)
+        np.testing.assert_allclose(risk.bias_by_degree.sum(axis=1), risk.bias, rtol=1e-9, atol=1e-12)
+
+
+def test_bias_by_degree_at_start_is_target(exponential_20):
+    risk = empirical_risk(exponential_20, TARGET, 300, 0.0)
+    expected = np.zeros(12)
+    expected[:4] = [0.3, 1.0, 1.0, 0.5]
+    np.testing.assert_array_equal(risk.bias_by_degree[0], expected)
+
+
+def test_population_weight_decay_closed_form(exponential_20):
+    # n -> inf: degree k keeps the residual (lam + xi e^{-(xi + lam) t})/(xi + lam)
+    # of its energy (closed form of the population flow with weight decay).
+    lam = 0.02
+    times = np.geomspace(0.1, 1e4, 9)
+    risk = empirical_risk(exponential_20, TARGET, POPULATION, times, ridge=lam)
+    xi = np.exp(exponential_20.log_eigenvalues[:4])
+    residual = (lam + xi * np.exp(-np.outer(times, xi + lam))) / (xi + lam)
+    expected = residual**2 * np.array([0.3, 1.0, 1.0, 0.5])
+    np.testing.assert_allclose(risk.bias_by_degree[:, :4], expected, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(risk.train, 0.5 + expected.sum(axis=1), rtol=1e-8)
+    np.testing.assert_allclose(risk.variance, 0.0, atol=1e-10)
+
+
+def test_population_descent_closed_form(exponential_20):
+    # n -> inf: k steps of descent keep (1 - eta xi)^k of each degree, exactly.
+    eta = 0.3
+    steps = np.array([9, 30, 100, 1000, 10000])
+    risk = empirical_risk(exponential_20, TARGET, POPULATION, steps * eta, step_size=eta)
+    xi = np.exp(exponential_20.log_eigenvalues[:4])
+    expected = (1 - eta * xi) ** (2 * steps[:, None]) * np.array([0.3, 1.0, 1.0, 0.5])
+    np.testing.assert_allclose(risk.bias_by_degree[:, :4], expected, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(risk.train, 0.5 + expected.sum(axis=1), rtol=1e-8)
+
+
+def test_small_ridge_recovers_flow(exponential_20):
+    # The weight-decay path (two-variable training risk) against the flow path
+    # (one-variable training risk): lam t <= 1e-7 here, so they agree to ~1e-7.
+    times = np.geomspace(0.1, 1e5, 13)
+    flow = empirical_risk(exponential_20, TARGET, 300, times)
+    decayed = empirical_risk(exponential_20, TARGET, 300, times, ridge=1e-12)
+    np.testing.assert_allclose(decayed.test, flow.test, rtol=1e-7)
+    np.testing.assert_allclose(decayed.train, flow.train, rtol=1e-6, atol=1e-9)
+
+
+def test_descent_converges_to_flow_at_first_order(exponential_20):
+    # Descent differs from the flow by O(eta): halving eta halves the gap.
+    times = np.array([10.0, 100.0, 1000.0])
+    flow = empirical_risk(exponential_20, TARGET, 300, times)
+    gaps = []
+    for eta in (0.04, 0.02, 0.01):
+        descent = empirical_risk(exponential_20, TARGET, 300, times, step_size=eta)
+        gaps.append(np.abs(descent.test - flow.test).max())
+    assert gaps[2] < 1e-3
+    assert gaps[0] / gaps[1] == pytest.approx(2, rel=0.05)
+    assert gaps[1] / gaps[2] == pytest.approx(2, rel=0.05)
+
+
+def test_weight_decay_end_is_ridge_regression(exponential_20):
+    # t = inf with weight decay lam is kernel ridge regression at lam.
+    end = empirical_risk(exponential_20, TARGET, 300, [np.inf], ridge=0.01)
+    ridge = ridge_risk(exponential_20, TARGET, 300, 0.01)
+    for field in ("test", "train", "bias", "variance", "bias_by_degree"):
+        np.testing.assert_allclose(getattr(end, field), getattr(ridge, field), rtol=1e-13)
+
+
+def test_weight_decay_approaches_ridge_regression(exponential_20):
+    # Talbot inversion late in the flow must approach the closed form at t = inf.
+    risk = empirical_risk(exponential_20, TARGET, 300, [3000.0, np.inf], ridge=0.01)
+    assert risk.test[0] == pytest.approx(risk.test[1], rel=1e-9)
+    assert risk.train[0] == pytest.approx(risk.train[1], rel=1e-9)
+
+
+def test_top_edge_is_marchenko_pastur_edge():
+    # h(u) = u has one level (degree 1, B = d, xi = 1/d): K/n = X X^T/(d n) and the
+    # upper edge is the Marchenko-Pastur edge (1/d)(1 + sqrt(d/n))^2 in closed form.
+    d, n = 100, 400
+    problem = _Problem(spectrum(kernels.polynomial([0, 1]), d), Target({1: 1.0}), n)
+    assert problem.top_edge() == pytest.approx((1 + np.sqrt(d / n)) ** 2 / d, rel=1e-10)
+
+
+def test_top_edge_bounds_sampled_spike():
+    # Degree 0 is a single direction: the sampled top eigenvalue of K/n is an
+    # outlier near xi_0 (mean over 20 draws, exponential kernel, d = 20, n = 400),
+    # below the deterministic edge, which lies about 2 xi_0/sqrt(n) above xi_0.
+    d, n = 20, 400
+    s = spectrum(kernels.exponential(), d, max_degree=10)
+    problem = _Problem(s, TARGET, n)
+    rng = np.random.default_rng(0)
+    tops = []
+    for _ in range(20):
+        x = rng.standard_normal((n, d))
+        x *= np.sqrt(d) / np.linalg.norm(x, axis=1, keepdims=True)
+        tops.append(np.linalg.eigvalsh(np.exp(x @ x.T / d) / n)[-1])
+    xi0 = float(s.eigenvalues[0])
+    assert xi0 < np.mean(tops) < problem.top_edge()
+    assert problem.top_edge() == pytest.approx(xi0 * (1 + 2 / np.sqrt(n)), rel=0.02)
+
+
+def test_descent_rejects_divergent_step(exponential_20):
+    top = _Problem(exponential_20, TARGET, 300).top_edge()
+    with pytest.raises(ValueError, match="diverges"):
+        empirical_risk(exponential_20, TARGET, 300, 100 * 2.0 / top, step_size=2.0 / top)
+    with pytest.raises(NotImplementedError, match="computed only for step_size"):
+        empirical_risk(exponential_20, TARGET, 300, 100 * 1.5 / top, step_size=1.5 / top)
+
+
+def test_descent_rejects_partial_steps(exponential_20):
+    with pytest.raises(ValueError, match="whole number of steps"):
+        empirical_risk(exponential_20, TARGET, 300, [10.0, 10.05], step_size=0.1)
+    with pytest.raises(NotImplementedError, match="fewer than"):
+        empirical_risk(exponential_20, TARGET, 300, 0.3, step_size=0.1)
+
+
+@pytest.mark.parametrize("step_size", [0.0, -0.1, np.inf, np.nan])
+def test_descent_rejects_bad_step_size(exponential_20, step_size):
+    with pytest.raises(ValueError, match="step_size"):
+        empirical_risk(exponential_20, TARGET, 300, 1.0, step_size=step_size)
+
+
+def test_few_nodes_warn_about_accuracy(exponential_20):
+    # 8 nodes truncate at about 1e-6; the check against 12 nodes must warn.
+    with pytest.warns(AsymptoticsWarning, match="Talbot inversion with 8 and 12 nodes"):
+        empirical_risk(exponential_20, TARGET, 300, TIMES, nodes=8)
+
+
+def test_ridge_risk_broadcasts_samples_and_ridges(exponential_20):
+    sizes = np.array([[50.0], [300.0], [2000.0]])
+    ridges = np.array([0.0, 1e-4, 1e-2])
+    grid = ridge_risk(exponential_20, TARGET, sizes, ridges)
+    assert grid.test.shape == (3, 3)
+    assert grid.bias_by_degree.shape == (3, 3, 12)
+    for i, n in enumerate(sizes[:, 0]):
+        single = ridge_risk(exponential_20, TARGET, n, ridges)
+        np.testing.assert_array_equal(grid.test[i], single.test)
+        np.testing.assert_array_equal(grid.n[i], n)
+
+
+def test_ridge_curve_peaks_at_interpolation_threshold():
+    # The cubic kernel 0.2 + u + u^2/2 + u^3/4 at d = 20 has rank
+    # 1 + 20 + B(20, 2) + B(20, 3) = 1770. With a tiny ridge and label noise the
+    # test risk over n peaks at the rank, where K/n has eigenvalues near 0.
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5, 0.25]), 20)
+    sizes = np.arange(1000.0, 3000.0, 10.0)
+    risk = ridge_risk(s, Target({1: 1.0, 2: 1.0}, noise=0.5), sizes, 1e-6)
+    peak = sizes[np.argmax(risk.test)]
+    assert 1700 <= peak <= 1850
+    assert risk.test.max() > 2 * risk.test[0]
+
+
+def test_inversion_accurate_across_many_time_scales():
+    # Rates xi_k from 1e-1 down to about 1e-15 (exponential kernel, d = 100,
+    # degrees 1-6) and times 1 to 1e17: at n = 1e30 the equivalent is the exact
+    # oracle curve, so the float64 Talbot error is measured directly.
+    s = spectrum(kernels.exponential(), 100, max_degree=10)
+    target = Target({k: 1.0 for k in range(1, 7)})
+    times = np.geomspace(1.0, 1e17, 18)
+    risk = empirical_risk(s, target, POPULATION, times)
+    oracle = oracle_risk(s, target, times)
+    floor = ABSOLUTE_ACCURACY * target.total_energy
+    assert np.abs(risk.test - oracle).max() <= floor
+    assert np.abs(risk.train - oracle).max() <= floor

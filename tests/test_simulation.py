@@ -12,9 +12,10 @@ import pytest
 import scipy.integrate
 import scipy.linalg
 
-from asymptotics import Target, kernels, spectrum
+from asymptotics import Target, gegenbauer, kernels, multiplicity, spectrum
 from asymptotics.simulation import (
     SimulationResult,
+    _Schedule,
     _coefficients,
     _draw_curves,
     _generators,
@@ -282,3 +283,110 @@ def test_invalid_arguments_raise(overrides, error, fragment):
     arguments.update(overrides)
     with pytest.raises(error, match=fragment):
         simulate(**arguments)
+
+
+# Weight decay, gradient descent and the bias per degree.
+
+
+def _small_draw(seed=8, d=5, n=25, target=TARGET):
+    kernel = kernels.exponential(1)
+    spec = spectrum(kernel, d, 12)
+    draw = _sample_draw(kernel, spec, target, d, n, "product", _generators(seed, 1)[0])
+    return kernel, draw, _kernel_rows(kernel, draw.inputs, draw.inputs, d)
+
+
+def test_descent_coefficients_match_explicit_steps():
+    # alpha <- alpha - eta ((K alpha - y)/n + lam alpha), iterated step by step,
+    # against the spectral filter of the simulator.
+    kernel, draw, kernel_matrix = _small_draw()
+    n = len(draw.eigenvalues)
+    eta, ridge = 0.4, 0.05
+    schedule = _Schedule(ridge, eta)
+    steps = np.array([1, 7, 60])
+    coefficients = _coefficients(draw, steps * eta, schedule)
+    alpha = np.zeros(n)
+    for step in range(1, steps.max() + 1):
+        alpha = alpha - eta * ((kernel_matrix @ alpha - draw.target_values) / n + ridge * alpha)
+        if step in steps:
+            row = list(steps).index(step)
+            np.testing.assert_allclose(coefficients[row], alpha, rtol=1e-9, atol=1e-12)
+
+
+def test_weight_decay_coefficients_match_matrix_exponential():
+    # alpha_t = (K/n + lam)^{-1} (I - exp(-t (K/n + lam))) y/n, by scipy's expm.
+    kernel, draw, kernel_matrix = _small_draw()
+    n = len(draw.eigenvalues)
+    ridge = 0.03
+    times = np.array([0.5, 20.0, np.inf])
+    coefficients = _coefficients(draw, times, _Schedule(ridge, None))
+    shifted = kernel_matrix / n + ridge * np.eye(n)
+    for j, time in enumerate(times):
+        decay = np.zeros((n, n)) if np.isinf(time) else scipy.linalg.expm(-time * shifted)
+        expected = np.linalg.solve(shifted, (np.eye(n) - decay) @ draw.target_values / n)
+        np.testing.assert_allclose(coefficients[j], expected, rtol=1e-8, atol=1e-10)
+
+
+def test_weight_decay_train_matches_residual():
+    # Training residual y - K alpha_t on the sampled inputs, noise averaged as
+    # (1/n)||R f||^2 + (sigma^2/n)||R||_F^2 with R = I - K A_t.
+    kernel, draw, kernel_matrix = _small_draw()
+    n = len(draw.eigenvalues)
+    schedule = _Schedule(0.03, 0.5)
+    times = np.array([5.0, 50.0])
+    curves = _draw_curves(draw, TARGET, times, schedule)
+    gains, _ = _spectral_filters(draw.eigenvalues, times, schedule)
+    vectors = draw.eigenvectors
+    for j in range(times.size):
+        operator = (vectors * gains[j] / n) @ vectors.T
+        residual = np.eye(n) - kernel_matrix @ operator
+        expected = (
+            np.sum((residual @ draw.target_values) ** 2) / n + TARGET.noise * np.sum(residual**2) / n
+        )
+        assert curves["train"][j] == pytest.approx(expected, rel=1e-9)
+
+
+def test_divergent_descent_raises():
+    # K/n has top eigenvalue above 1 for the exponential kernel, so eta = 2 diverges.
+    with pytest.raises(ValueError, match="diverges on this draw"):
+        simulate(kernels.exponential(1), 5, 20, TARGET, [2.0, 4.0], seeds=2, step_size=2.0)
+
+
+def test_descent_rejects_partial_steps():
+    with pytest.raises(ValueError, match="whole number of steps"):
+        simulate(kernels.exponential(1), 5, 20, TARGET, [0.25], seeds=2, step_size=0.1)
+
+
+def test_bias_by_degree_sums_to_bias():
+    result = simulate(
+        kernels.exponential(1), 6, 40, TARGET, [0.0, 1.0, 30.0, np.inf], seeds=3, ridge=0.01
+    )
+    assert result.bias_by_degree.shape == (4, 14)
+    np.testing.assert_allclose(result.bias_by_degree.sum(axis=1), result.bias, rtol=1e-10)
+    np.testing.assert_allclose(result.bias_by_degree[0, :4], [0.5, 1.0, 0.5, 0.25], rtol=1e-12)
+
+
+def test_bias_by_degree_matches_test_points():
+    # Independent estimate of ||P_k g||^2 = B E_{x,x'}[g(x) g(x') P_k(<x,x'>/d)] for
+    # g = f_t - f_*, a U-statistic over fresh test points; its standard error comes
+    # from the spread over blocks of points.
+    d, n = 4, 30
+    target = Target({1: 1.0, 2: 0.5, 3: 0.4})
+    kernel, draw, _ = _small_draw(seed=3, d=d, n=n, target=target)
+    times = np.array([2.0, np.inf])
+    curves = _draw_curves(draw, target, times)
+    coefficients = _coefficients(draw, times)
+    blocks, size = 20, 600
+    points = _sample_sphere(np.random.default_rng(7), blocks * size, d)
+    rows = _kernel_rows(kernel, points, draw.inputs, d)
+    for j in range(times.size):
+        residual = rows @ coefficients[j] - draw.target_at(points)
+        for k in range(4):
+            estimates = []
+            for block in range(blocks):
+                z = points[block * size : (block + 1) * size]
+                g = residual[block * size : (block + 1) * size]
+                legendre = gegenbauer(k, d, np.clip(z @ z.T / d, -1, 1))
+                np.fill_diagonal(legendre, 0.0)
+                estimates.append(multiplicity(d, k) * g @ legendre @ g / (size * (size - 1)))
+            error = np.std(estimates, ddof=1) / math.sqrt(blocks)
+            assert _within(curves["bias_by_degree"][j, k], np.mean(estimates), error), (j, k)
