@@ -279,8 +279,8 @@ def polynomial(coefficients):
 
 
 def _central_binomial_ratio(j):
-    """``C(2j, j) / 4^j`` as an mpmath number."""
-    return mpmath.binomial(2 * j, j) / mpmath.mpf(4) ** j
+    """``C(2j, j) / 4^j`` as an mpmath number, from the exact integer binomial."""
+    return mpmath.ldexp(mpmath.mpf(math.comb(2 * j, j)), -2 * j)
 
 
 def _arccos0_angular(theta):

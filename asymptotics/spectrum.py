@@ -10,6 +10,7 @@ norm ``S = sum_{k > K} B xi_k^2``, so that ``sum_k B xi_k + T = h(1)``.
 
 from __future__ import annotations
 
+import logging
 import math
 import numbers
 import warnings
@@ -27,9 +28,13 @@ from ._eigen import (
     quadrature_second_moment,
     value_digits,
 )
+from ._float_series import FloatSeriesFailed, float_spectrum
 from ._validation import AsymptoticsWarning, check_degree, check_dimension, warn
+from .harmonics import multiplicities as _multiplicities
 from .harmonics import multiplicity
 from .kernels import Kernel
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Spectrum", "spectrum", "DEFAULT_MAX_DEGREE"]
 
@@ -227,7 +232,7 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
         raise ValueError(
             f"max_degree must be an integer in [0, {MAX_DEGREE_LIMIT}], got {max_degree}"
         )
-    multiplicities = tuple(multiplicity(d, k) for k in range(max_degree + 1))
+    multiplicities = _multiplicities(d, max_degree)
     if exact and digits is not None:
         raise ValueError("exact=True and digits are exclusive; pass one of them")
     if kernel.polynomial_coefficients is not None:
@@ -255,6 +260,11 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
             f"digits={digits} needs a kernel function that accepts mpmath numbers; "
             f"{kernel.name!r} evaluates in float64 only"
         )
+    if digits is None and kernel.has_coefficients:
+        try:
+            return _float64_spectrum(kernel, d, max_degree, multiplicities)
+        except FloatSeriesFailed as reason:
+            logger.debug("float64 series of %s at d=%d not used: %s", kernel.name, d, reason)
     promised = FLOAT_DIGITS if digits is None else digits
     for guard in GUARD_SEQUENCE:
         final = guard == GUARD_SEQUENCE[-1] or not kernel.accepts_mpmath
@@ -268,6 +278,42 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
     for warning in caught:
         warnings.warn(warning.message, warning.category, stacklevel=2)
     return _present(kernel, d, values, multiplicities, methods, *tail, digits)
+
+
+def _float64_spectrum(kernel, d, max_degree, multiplicities):
+    """The vectorised float64 series path; raises FloatSeriesFailed where it cannot promise."""
+    with mpmath.workdps(20):
+        h_one = kernel.at_one()
+    _check_float_range(kernel, h_one)
+    mantissas, exponents, _, trace, hilbert_schmidt = float_spectrum(
+        kernel, d, max_degree, multiplicities
+    )
+    values = np.ldexp(mantissas, exponents)
+    with np.errstate(divide="ignore"):
+        logs = np.log(mantissas) + exponents * math.log(2)
+    underflow = np.flatnonzero((mantissas != 0) & (np.abs(values) < np.finfo(float).tiny))
+    if len(underflow):
+        _warn_underflow(d, underflow.tolist())
+    return Spectrum(
+        kernel, d, values, multiplicities, logs, trace, hilbert_schmidt, float(h_one),
+        ("series",) * (max_degree + 1), None, "float64",
+    )  # fmt: skip
+
+
+def _check_float_range(kernel, h_one):
+    if not mpmath.isfinite(mpmath.mpf(float(h_one))):
+        raise ValueError(
+            f"kernel {kernel.name!r} has h(1) = {mpmath.nstr(h_one, 6)}, beyond the float64 "
+            f"range; use digits=N, or rescale h: the flow with c h at time t equals the flow "
+            f"with h at time c t"
+        )
+
+
+def _warn_underflow(d, degrees):
+    warn(
+        f"eigenvalues of degrees {degrees} at d={d} are below the float64 range; "
+        f"their values are in log_eigenvalues, or use digits=N for mpmath numbers"
+    )
 
 
 def _mp_fraction(value):
@@ -465,19 +511,11 @@ def _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt,
                 kernel, d, rounded, multiplicities, logs, +trace, +hilbert_schmidt, +h_one,
                 tuple(methods), digits, "mpmath",
             )  # fmt: skip
-    if not mpmath.isfinite(mpmath.mpf(float(h_one))):
-        raise ValueError(
-            f"kernel {kernel.name!r} has h(1) = {mpmath.nstr(h_one, 6)}, beyond the float64 "
-            f"range; use digits=N, or rescale h: the flow with c h at time t equals the flow "
-            f"with h at time c t"
-        )
+    _check_float_range(kernel, h_one)
     floats = np.array([float(v) for v in values])
     underflow = [k for k, (v, f) in enumerate(zip(values, floats)) if v != 0 and abs(f) < 2.3e-308]
     if underflow:
-        warn(
-            f"eigenvalues of degrees {underflow} at d={d} are below the float64 range; "
-            f"their values are in log_eigenvalues, or use digits=N for mpmath numbers"
-        )
+        _warn_underflow(d, underflow)
     return Spectrum(
         kernel, d, floats, multiplicities, logs, float(trace), float(hilbert_schmidt),
         float(h_one), tuple(methods), None, "float64",
