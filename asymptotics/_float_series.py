@@ -27,6 +27,8 @@ import weakref
 import mpmath
 import numpy as np
 
+from ._eigen import SeriesNotConverged
+
 from .harmonics import multiplicities
 
 logger = logging.getLogger(__name__)
@@ -264,6 +266,13 @@ def float_spectrum(kernel, d, max_degree, multiplicities):
     scaled eigenvalues, their relative error bounds, and the tail trace and
     Hilbert-Schmidt norm as floats.
     """
+    try:
+        return _float_spectrum(kernel, d, max_degree, multiplicities)
+    except SeriesNotConverged as error:
+        raise FloatSeriesFailed(str(error)) from None
+
+
+def _float_spectrum(kernel, d, max_degree, multiplicities):
     if not kernel.has_coefficients:
         raise FloatSeriesFailed("the kernel has no Taylor coefficients")
     degrees = np.arange(max_degree + 1)
