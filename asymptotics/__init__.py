@@ -9,8 +9,24 @@ in ``R^d``; kernel ``h(<x, x'>/d)``; gradient flow on half the squared loss
 
 from . import kernels
 from ._validation import AsymptoticsWarning
+from .asymptotic import (
+    asymptotic_degree_masses,
+    asymptotic_eigenvalues,
+    asymptotic_multiplicity,
+    asymptotic_tail_trace,
+    limit_degree_masses,
+    limit_scaled_eigenvalues,
+    limit_tail_trace,
+    scaled_eigenvalue_corrections,
+)
 from .empirical import EmpiricalRisk, RidgeRisk, empirical_risk, ridge_risk
-from .harmonics import cumulative_dimension, gegenbauer, learnable_degree, multiplicity
+from .harmonics import (
+    cumulative_dimension,
+    gegenbauer,
+    learnable_degree,
+    multiplicities,
+    multiplicity,
+)
 from .kernels import Kernel
 from .limits import LimitStage, StageReport, limit_stages, stage_of, stages
 from .oracle import oracle_risk
@@ -30,15 +46,24 @@ __all__ = [
     "Spectrum",
     "StageReport",
     "Target",
+    "asymptotic_degree_masses",
+    "asymptotic_eigenvalues",
+    "asymptotic_multiplicity",
+    "asymptotic_tail_trace",
     "cumulative_dimension",
     "empirical_risk",
     "gegenbauer",
     "kernels",
     "learnable_degree",
+    "limit_degree_masses",
+    "limit_scaled_eigenvalues",
     "limit_stages",
+    "limit_tail_trace",
+    "multiplicities",
     "multiplicity",
     "oracle_risk",
     "ridge_risk",
+    "scaled_eigenvalue_corrections",
     "simulate",
     "spectrum",
     "stage_of",

@@ -62,19 +62,25 @@ def scaled_int(value):
     return mantissa, exponent + shift
 
 
-def _coefficients(kernel, count):
+def _coefficients(kernel, count, required):
     """Mantissas and exponents of ``a_0 .. a_{count-1}``, cached per kernel.
 
     The coefficients come from ``kernel.taylor_coefficient`` at 20 digits, so
     coefficients below the float64 range (``1/m!`` for ``m > 170``) keep their
-    relative accuracy in the exponent.
+    relative accuracy in the exponent. A kernel that cannot supply ``count``
+    coefficients returns fewer, but at least ``required``.
     """
     cache = _COEFFICIENTS.setdefault(kernel, ([], []))
     mantissas, exponents = cache
     if len(mantissas) < count:
         with mpmath.workdps(20):
             for m in range(len(mantissas), count):
-                value = kernel.taylor_coefficient(m)
+                try:
+                    value = kernel.taylor_coefficient(m)
+                except SeriesNotConverged:
+                    if m >= required:
+                        break
+                    raise
                 if not mpmath.isfinite(value):
                     raise FloatSeriesFailed(f"coefficient a_{m} is {value}")
                 mantissa, exponent = mpmath.frexp(value)
@@ -149,13 +155,13 @@ def series_eigenvalues(kernel, d, degrees, split=None):
     rest_zero = _rest_zero_degree(kernel, k)
 
     count = int(k.max()) + 64
-    coefficient_m, coefficient_e = _coefficients(kernel, count)
+    coefficient_m, coefficient_e = _coefficients(kernel, count, int(k.max()) + 1)
     half = d / 2
     for j in range(MAX_TERMS + 1):
         m = k + 2 * j
-        if m.max() >= count:
+        if m.max() >= len(coefficient_m):
             count = 2 * count
-            coefficient_m, coefficient_e = _coefficients(kernel, count)
+            coefficient_m, coefficient_e = _coefficients(kernel, count, int(m.max()) + 1)
         active = ~done
         term_m = np.where(active, coefficient_m[m] * weight_m, 0.0)
         term_e = coefficient_e[m] + weight_e
