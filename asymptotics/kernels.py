@@ -11,8 +11,10 @@ quadrature converge spectrally.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional, Tuple
@@ -199,6 +201,90 @@ class Kernel:
         return value
 
 
+# Catalogue kernels and the (constructor name, arguments) that rebuild them.
+_CONSTRUCTORS = weakref.WeakKeyDictionary()
+
+
+def _encode_argument(value):
+    """A JSON value for a constructor argument: exact numbers as "p/q" strings, floats as floats."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_encode_argument(v) for v in value]
+    return str(_as_fraction(value))
+
+
+def _decode_argument(value):
+    if isinstance(value, str):
+        return Fraction(value)
+    if isinstance(value, list):
+        return [_decode_argument(v) for v in value]
+    return value
+
+
+def _recorded(constructor):
+    """Remember how each kernel of the catalogue was built, so a saved spectrum can rebuild it."""
+    signature = inspect.signature(constructor)
+
+    @functools.wraps(constructor)
+    def build(*args, **kwargs):
+        kernel = constructor(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        if kernel.polynomial_coefficients is not None and constructor.__name__ == "polynomial":
+            # Any sequence type was accepted; the exact coefficients rebuild the same kernel.
+            bound.arguments["coefficients"] = list(kernel.polynomial_coefficients)
+        arguments = {name: _encode_argument(v) for name, v in bound.arguments.items()}
+        _CONSTRUCTORS[kernel] = (constructor.__name__, arguments)
+        return kernel
+
+    return build
+
+
+def constructor_of(kernel):
+    """``(name, arguments)`` that rebuild a catalogue kernel, or None for other kernels.
+
+    The arguments are JSON values: exact numbers as ``"p/q"`` strings, floats
+    as floats.
+
+    Examples
+    --------
+    >>> constructor_of(exponential(2))
+    ('exponential', {'scale': 2})
+    """
+    return _CONSTRUCTORS.get(kernel)
+
+
+def rebuild(name, arguments):
+    """Build the catalogue kernel ``name`` from arguments given by :func:`constructor_of`.
+
+    Raises ``ValueError`` for a name outside the catalogue.
+
+    Examples
+    --------
+    >>> rebuild("relu_ntk", {"depth": 2}).name
+    'relu_ntk(depth=2)'
+    """
+    catalogue = {
+        "exponential": exponential,
+        "gaussian": gaussian,
+        "polynomial": polynomial,
+        "arccos": arccos,
+        "relu_ntk": relu_ntk,
+        "relu_nngp": relu_nngp,
+    }
+    if name not in catalogue:
+        raise ValueError(f"name must be one of {sorted(catalogue)}, got {name!r}")
+    return catalogue[name](**{k: _decode_argument(v) for k, v in arguments.items()})
+
+
+@_recorded
 def exponential(scale=1):
     """Exponential kernel ``h(u) = exp(scale * u)``.
 
@@ -257,6 +343,7 @@ def _check_positive_real(value, name):
     return Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(float(value))
 
 
+@_recorded
 def gaussian(bandwidth=1):
     """Gaussian (RBF) kernel on the sphere, ``h(u) = exp(-(1 - u) / bandwidth^2)``.
 
@@ -313,6 +400,7 @@ def gaussian(bandwidth=1):
     )
 
 
+@_recorded
 def polynomial(coefficients):
     """Polynomial kernel ``h(u) = sum_j c_j u^j``.
 
@@ -403,6 +491,7 @@ def _arccos1_coefficient(m):
     return _central_binomial_ratio(half - 1) / (2 * mpmath.pi * half * (2 * half - 1))
 
 
+@_recorded
 def arccos(order):
     """Arc-cosine kernel of order 0 or 1 (Cho and Saul, 2009).
 
@@ -495,6 +584,7 @@ def _deep_kernel(depth, kind, name, at_one):
     )
 
 
+@_recorded
 def relu_ntk(depth=1):
     """Neural tangent kernel of a bias-free ReLU network with ``depth`` hidden layers.
 
@@ -541,6 +631,7 @@ def relu_ntk(depth=1):
     )
 
 
+@_recorded
 def relu_nngp(depth=1):
     """NNGP (infinite-width Gaussian-process) kernel of a bias-free ReLU network.
 
