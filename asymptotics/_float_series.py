@@ -12,10 +12,11 @@ accuracy: rescaling by a power of two is exact, and each term carries only the
 rounding of a few products. One numpy step handles all degrees at once for each
 ``j``; at large ``d`` a handful of steps suffice.
 
-The engine gives up (returns None) instead of returning fewer digits than
-``RELATIVE_TOLERANCE`` when the series converges too slowly, when its terms
-cancel, or when the tail of the spectrum cannot be resolved in float64; the
-caller then uses the mpmath engine of :mod:`asymptotics._eigen`.
+The engine raises :class:`FloatSeriesFailed` instead of returning fewer digits
+than ``RELATIVE_TOLERANCE``. That happens when the series converges too
+slowly, when its terms cancel, or when the tail of the spectrum cannot be
+resolved in float64. The caller then uses the mpmath engine of
+:mod:`asymptotics._eigen`.
 """
 
 from __future__ import annotations
@@ -36,16 +37,14 @@ logger = logging.getLogger(__name__)
 EPSILON = np.finfo(float).eps
 # Relative accuracy each float64 eigenvalue must reach, or the mpmath engine is used.
 RELATIVE_TOLERANCE = 1e-12
-# Relative accuracy a tail obtained by subtraction from h(1) or E[h^2] must reach.
+# Relative accuracy a tail trace obtained by subtraction must reach.
 TAIL_TOLERANCE = 1e-12
 # A series is summed until the estimated remainder is below this fraction of the sum.
 REMAINDER_FRACTION = 1e-17
-# Most terms per eigenvalue before the mpmath engine takes over.
+# Maximum number of series terms per eigenvalue before the mpmath engine takes over.
 MAX_TERMS = 3000
 # Degrees beyond max_degree summed directly for the tail trace.
 TAIL_BLOCKS = (16, 64, 200)
-# Smallest float64 normal number: eigenvalues below it are reported by a warning.
-TINY = np.finfo(float).tiny
 
 _COEFFICIENTS = weakref.WeakKeyDictionary()
 _PRECISE_COEFFICIENTS = weakref.WeakKeyDictionary()

@@ -37,7 +37,7 @@ def _decode(text, precision, bits):
 
 
 def spectrum_to_json(spectrum):
-    """The JSON text of ``spectrum``; see :meth:`Spectrum.to_json`."""
+    """Serialise ``spectrum`` to JSON text; see :meth:`Spectrum.to_json`."""
     from . import __version__
     from .kernels import constructor_of
 
@@ -86,12 +86,14 @@ def _placeholder_kernel(name):
 
 
 def spectrum_from_json(cls, text):
-    """The Spectrum saved in ``text``; see :meth:`Spectrum.from_json`."""
+    """Rebuild the Spectrum saved in ``text``; see :meth:`Spectrum.from_json`."""
     from .kernels import rebuild
 
     record = json.loads(text)
     if record.get("format") != FORMAT:
-        raise ValueError(f"text must be a spectrum saved as {FORMAT!r}, got format {record.get('format')!r}")
+        raise ValueError(
+            f"text must be a spectrum saved as {FORMAT!r}, got format {record.get('format')!r}"
+        )
     kernel_record = record["kernel"]
     if kernel_record["constructor"] is None:
         kernel = _placeholder_kernel(kernel_record["name"])
