@@ -79,8 +79,9 @@ class Spectrum:
         How each eigenvalue was computed: ``"exact"``, ``"series"`` or
         ``"quadrature"``.
     digits : int or None
-        Correct significant digits promised (``None``: float64, about 15;
-        exact spectra use ``None`` with ``precision == "exact"``).
+        Correct significant digits promised (``None``: float64, with a
+        relative error below ``1e-12``, typically ``1e-15``; exact spectra use
+        ``None`` with ``precision == "exact"``).
     precision : str
         ``"float64"``, ``"mpmath"`` or ``"exact"``.
     """
@@ -269,6 +270,14 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
     coefficients are known, from Gauss-Legendre quadrature in the angle. Both
     run in mpmath with guard digits; the requested accuracy is checked by the
     size of the series remainder or by doubling the quadrature nodes.
+
+    For ``digits=None`` and a kernel with Taylor coefficients, a vectorised
+    numpy evaluation of the same series runs first. It keeps every term as a
+    mantissa and a power of two, so eigenvalues below the float64 range keep
+    their relative accuracy in ``log_eigenvalues``, and it is used only when
+    its error bound is below ``1e-12`` relative for every eigenvalue and the
+    tail trace. Otherwise (slow series at small ``d``, terms that cancel, an
+    unresolved tail) the mpmath engines above give the float64 result.
 
     Examples
     --------

@@ -142,7 +142,7 @@ def test_relu_ntk_float64_matches_digits30(d, max_degree):
 @pytest.mark.parametrize("d", [2, 3, 20])
 def test_arccos_small_d_float64_matches_digits30(d):
     # Cross-path check at small d, where the float64 series is too slow and the
-    # package falls back to mpmath quadrature: the answer still holds 1e-13.
+    # package falls back to mpmath quadrature. The float64 result still agrees to 1e-13.
     fast = spectrum(kernels.arccos(1), d, max_degree=12)
     precise = spectrum(kernels.arccos(1), d, max_degree=12, digits=30)
     for value, reference in zip(fast.eigenvalues, precise.eigenvalues):
