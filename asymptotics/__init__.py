@@ -9,11 +9,27 @@ in ``R^d``; kernel ``h(<x, x'>/d)``; gradient flow on half the squared loss
 
 from . import kernels
 from ._validation import AsymptoticsWarning
+from .asymptotic import (
+    asymptotic_degree_masses,
+    asymptotic_eigenvalues,
+    asymptotic_multiplicity,
+    asymptotic_tail_trace,
+    limit_degree_masses,
+    limit_scaled_eigenvalues,
+    limit_tail_trace,
+    scaled_eigenvalue_corrections,
+)
 from .bootstrap import BootstrapWindow, LimitBootstrap, deep_bootstrap, limit_deep_bootstrap
 from .compare import KernelComparison, compare, halving_time
 from .convergence import Convergence, limit_convergence
 from .empirical import EmpiricalRisk, RidgeRisk, empirical_risk, ridge_risk
-from .harmonics import cumulative_dimension, gegenbauer, learnable_degree, multiplicity
+from .harmonics import (
+    cumulative_dimension,
+    gegenbauer,
+    learnable_degree,
+    multiplicities,
+    multiplicity,
+)
 from .kernels import Kernel
 from .learning_order import (
     DegreeLearning,
@@ -57,6 +73,10 @@ __all__ = [
     "Spectrum",
     "StageReport",
     "Target",
+    "asymptotic_degree_masses",
+    "asymptotic_eigenvalues",
+    "asymptotic_multiplicity",
+    "asymptotic_tail_trace",
     "block_risk",
     "compare",
     "cumulative_dimension",
@@ -72,14 +92,19 @@ __all__ = [
     "limit_convergence",
     "limit_curves",
     "limit_deep_bootstrap",
+    "limit_degree_masses",
     "limit_learning_order",
     "limit_rates",
+    "limit_scaled_eigenvalues",
     "limit_stages",
+    "limit_tail_trace",
+    "multiplicities",
     "multiplicity",
     "oracle_risk",
     "polynomial_regime_ridge",
     "polynomial_regime_risk",
     "ridge_risk",
+    "scaled_eigenvalue_corrections",
     "simulate",
     "spectrum",
     "stage_of",

@@ -822,7 +822,7 @@ def _simulate_in_batches(kernel, d, n, target, times, seeds, seed, harmonics, ma
         )
         progress.update(sum(sizes[: index + 1]))
     pooled = {}
-    for name in ("test", "train", "bias", "variance"):
+    for name in ("test", "train", "bias", "variance", "bias_by_degree"):
         means = [getattr(batch, name) for batch in batches]
         errors = [getattr(batch, name + "_error") for batch in batches]
         pooled[name], pooled[name + "_error"] = pool_means(means, errors, sizes)
@@ -870,7 +870,7 @@ def pool_means(means, errors, sizes):
     means = np.asarray(means, dtype=float)
     errors = np.asarray(errors, dtype=float)
     total = sizes.sum()
-    weights = sizes[:, None]
+    weights = sizes.reshape((-1,) + (1,) * (means.ndim - 1))
     mean = (weights * means).sum(axis=0) / total
     squares = (errors**2 * weights * (weights - 1)).sum(axis=0) + (weights * (means - mean) ** 2).sum(axis=0)
     return mean, np.sqrt(squares / (total - 1) / total)

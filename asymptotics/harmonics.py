@@ -18,6 +18,7 @@ from ._validation import check_degree, check_dimension
 
 __all__ = [
     "multiplicity",
+    "multiplicities",
     "cumulative_dimension",
     "learnable_degree",
     "gegenbauer",
@@ -54,6 +55,39 @@ def multiplicity(d, k):
     if k < 2:
         return 1 if k == 0 else d
     return math.comb(d + k - 1, k) - math.comb(d + k - 3, k - 2)
+
+
+def multiplicities(d, max_degree):
+    """Dimensions ``B(d, 0), ..., B(d, max_degree)`` as exact integers.
+
+    Parameters
+    ----------
+    d : int
+        Ambient dimension, ``d >= 2``.
+    max_degree : int
+        Highest degree, ``>= 0``.
+
+    Returns
+    -------
+    tuple of int
+        ``B(d, k)`` for ``k = 0..max_degree``, from the integer recurrence
+        ``C(d+k-1, k) = C(d+k-2, k-1) (d+k-1) / k`` and
+        ``B(d, k) = C(d+k-1, k) - C(d+k-3, k-2)``, which costs one big-integer
+        product per degree instead of two binomials.
+
+    Examples
+    --------
+    >>> multiplicities(20, 5)
+    (1, 20, 209, 1520, 8645, 40964)
+    """
+    d = check_dimension(d)
+    max_degree = check_degree(max_degree, name="max_degree")
+    binomials = [1]  # binomials[k] = C(d + k - 1, k)
+    for k in range(1, max_degree + 1):
+        binomials.append(binomials[-1] * (d + k - 1) // k)
+    return tuple(
+        binomials[k] - (binomials[k - 2] if k >= 2 else 0) for k in range(max_degree + 1)
+    )
 
 
 def cumulative_dimension(d, k):

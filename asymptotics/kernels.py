@@ -11,8 +11,10 @@ quadrature converge spectrally.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional, Tuple
@@ -20,7 +22,15 @@ from typing import Callable, Optional, Tuple
 import mpmath
 import numpy as np
 
-__all__ = ["Kernel", "exponential", "polynomial", "arccos", "relu_ntk"]
+__all__ = [
+    "Kernel",
+    "exponential",
+    "gaussian",
+    "polynomial",
+    "arccos",
+    "relu_ntk",
+    "relu_nngp",
+]
 
 
 def _as_fraction(value):
@@ -191,6 +201,93 @@ class Kernel:
         return value
 
 
+# Catalogue kernels and the (constructor name, arguments) that rebuild them.
+_CONSTRUCTORS = weakref.WeakKeyDictionary()
+
+
+def _encode_argument(value):
+    """A JSON value for a constructor argument: exact numbers as "p/q" strings, floats as floats."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_encode_argument(v) for v in value]
+    return str(_as_fraction(value))
+
+
+def _decode_argument(value):
+    if isinstance(value, str):
+        return Fraction(value)
+    if isinstance(value, list):
+        return [_decode_argument(v) for v in value]
+    return value
+
+
+def _recorded(constructor):
+    """Remember how each kernel of the catalogue was built, so a saved spectrum can rebuild it."""
+    signature = inspect.signature(constructor)
+
+    @functools.wraps(constructor)
+    def build(*args, **kwargs):
+        kernel = constructor(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        if kernel.polynomial_coefficients is not None and constructor.__name__ == "polynomial":
+            # Any sequence type was accepted; the exact coefficients rebuild the same kernel.
+            bound.arguments["coefficients"] = list(kernel.polynomial_coefficients)
+        arguments = {name: _encode_argument(v) for name, v in bound.arguments.items()}
+        _CONSTRUCTORS[kernel] = (constructor.__name__, arguments)
+        return kernel
+
+    return build
+
+
+def constructor_of(kernel):
+    """``(name, arguments)`` that rebuild a catalogue kernel, or None for other kernels.
+
+    The arguments are JSON values: exact numbers as ``"p/q"`` strings, floats
+    as floats.
+
+    Examples
+    --------
+    >>> constructor_of(exponential(2))
+    ('exponential', {'scale': 2})
+    """
+    return _CONSTRUCTORS.get(kernel)
+
+
+def rebuild(name, arguments):
+    """Build the catalogue kernel ``name`` from arguments given by :func:`constructor_of`.
+
+    Raises ``ValueError`` for a name outside the catalogue.
+
+    Examples
+    --------
+    >>> rebuild("relu_ntk", {"depth": 2}).name
+    'relu_ntk(depth=2)'
+    """
+    catalogue = {
+        "exponential": exponential,
+        "gaussian": gaussian,
+        "polynomial": polynomial,
+        "arccos": arccos,
+        "relu_ntk": relu_ntk,
+        "relu_nngp": relu_nngp,
+    }
+    if name == "from_expression":
+        # The formula text is stored as given, not as an exact number.
+        return from_expression(**arguments)
+    if name not in catalogue:
+        raise ValueError(f"name must be one of {sorted(catalogue) + ['from_expression']}, got {name!r}")
+    return catalogue[name](**{k: _decode_argument(v) for k, v in arguments.items()})
+
+
+@_recorded
 def exponential(scale=1):
     """Exponential kernel ``h(u) = exp(scale * u)``.
 
@@ -241,6 +338,72 @@ def exponential(scale=1):
     )
 
 
+def _check_positive_real(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive real number, got {value!r}")
+    if not math.isfinite(float(value)) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(float(value))
+
+
+@_recorded
+def gaussian(bandwidth=1):
+    """Gaussian (RBF) kernel on the sphere, ``h(u) = exp(-(1 - u) / bandwidth^2)``.
+
+    For points ``z = x / sqrt(d)`` on the unit sphere, ``||z - z'||^2 = 2 - 2u``,
+    so this is ``exp(-||z - z'||^2 / (2 bandwidth^2))``; on the sphere of
+    radius ``sqrt(d)`` it is ``exp(-||x - x'||^2 / (2 d bandwidth^2))``. With
+    ``beta = 1 / bandwidth^2`` it equals ``exp(-beta) exp(beta u)``, so
+    ``h(1) = 1`` and the eigenvalues have the closed form
+
+    ``xi_{d,k} = exp(-beta) (beta/2)^k Gamma(d/2) / Gamma(d/2 + k) 0F1(; d/2 + k; beta^2/4)``.
+
+    A fixed bandwidth keeps ``h`` fixed as ``d`` grows, the setting of the
+    large-``d`` limits; a fixed bandwidth in the ``||x - x'||`` units instead
+    makes ``beta`` grow like ``d``.
+
+    Parameters
+    ----------
+    bandwidth : float or Fraction
+        ``sigma > 0``, the bandwidth on the unit sphere.
+
+    Returns
+    -------
+    Kernel
+        Taylor coefficients ``exp(-beta) beta^m / m!``, all positive.
+
+    Examples
+    --------
+    >>> h = gaussian(bandwidth=0.5)
+    >>> float(h(1.0))
+    1.0
+    >>> round(float(h(0.0)), 12)  # exp(-4)
+    0.018315638889
+    """
+    exact = _check_positive_real(bandwidth, "bandwidth")
+    inverse_square = 1 / (exact * exact)
+
+    def beta():
+        return mpmath.mpf(inverse_square.numerator) / inverse_square.denominator
+
+    def function(u):
+        if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+            return mpmath.exp(beta() * (u - 1))
+        return np.exp(float(inverse_square) * (np.asarray(u, dtype=float) - 1.0))
+
+    def coefficient(m):
+        b = beta()
+        return mpmath.exp(-b) * b**m / mpmath.factorial(m)
+
+    return Kernel(
+        function,
+        name=f"gaussian(bandwidth={bandwidth})",
+        coefficient=coefficient,
+        value_at_one=lambda: mpmath.mpf(1),
+    )
+
+
+@_recorded
 def polynomial(coefficients):
     """Polynomial kernel ``h(u) = sum_j c_j u^j``.
 
@@ -279,8 +442,8 @@ def polynomial(coefficients):
 
 
 def _central_binomial_ratio(j):
-    """``C(2j, j) / 4^j`` as an mpmath number."""
-    return mpmath.binomial(2 * j, j) / mpmath.mpf(4) ** j
+    """``C(2j, j) / 4^j`` as an mpmath number, from the exact integer binomial."""
+    return mpmath.ldexp(mpmath.mpf(math.comb(2 * j, j)), -2 * j)
 
 
 def _arccos0_angular(theta):
@@ -331,6 +494,7 @@ def _arccos1_coefficient(m):
     return _central_binomial_ratio(half - 1) / (2 * mpmath.pi * half * (2 * half - 1))
 
 
+@_recorded
 def arccos(order):
     """Arc-cosine kernel of order 0 or 1 (Cho and Saul, 2009).
 
@@ -398,29 +562,117 @@ def _relu_ntk_coefficient(m):
     return _central_binomial_ratio(half - 1) * (2 * half + 1) / (mpmath.pi * 2 * half * (2 * half - 1))
 
 
-def relu_ntk():
-    """Neural tangent kernel of a two-layer bias-free ReLU network.
+def _check_depth(depth):
+    if isinstance(depth, (bool, np.bool_)) or not isinstance(depth, numbers.Integral):
+        raise TypeError(f"depth must be an integer in [1, 20], got {depth!r}")
+    if not 1 <= depth <= 20:
+        raise ValueError(f"depth must be an integer in [1, 20], got {depth}")
+    return int(depth)
 
-    ``h(u) = u kappa_0(u) + kappa_1(u)``, normalised so that ``h(1) = 2``;
-    this is twice the NTK of ``f(x) = N^{-1/2} sum_j v_j relu(<w_j, x>/sqrt(d))``
-    with both layers trained at the same rate. Its odd part is exactly ``u``,
-    so ``xi_{d,1} = 1/d`` and ``xi_{d,k} = 0`` for every odd ``k >= 3``.
+
+def _deep_kernel(depth, kind, name, at_one):
+    from . import _deep_relu
+
+    def function(u):
+        if isinstance(u, (mpmath.mpf, mpmath.mpc)):
+            return _deep_relu.value(depth, kind, _clip_mp(u))
+        return _deep_relu.value_float(depth, kind, np.clip(np.asarray(u, dtype=float), -1, 1), np)
+
+    return Kernel(
+        function,
+        name=name,
+        coefficient=lambda m: _deep_relu.coefficient(depth, kind, m),
+        angular=lambda theta: _deep_relu.value_angle(depth, kind, theta),
+        value_at_one=lambda: mpmath.mpf(at_one),
+    )
+
+
+@_recorded
+def relu_ntk(depth=1):
+    """Neural tangent kernel of a bias-free ReLU network with ``depth`` hidden layers.
+
+    ``depth = 1``: ``h(u) = u kappa_0(u) + kappa_1(u)``, normalised so that
+    ``h(1) = 2``; this is twice the NTK of
+    ``f(x) = N^{-1/2} sum_j v_j relu(<w_j, x>/sqrt(d))`` with both layers
+    trained at the same rate. Its odd part is exactly ``u``, so
+    ``xi_{d,1} = 1/d`` and ``xi_{d,k} = 0`` for every odd ``k >= 3``.
+
+    Deeper networks follow the recursion, with He initialisation (weight
+    variance 2 / fan-in) and every layer trained,
+    ``Sigma_0 = Theta_0 = u``, ``Sigma_l = kappa_1(Sigma_{l-1})``,
+    ``Theta_l = Sigma_l + Theta_{l-1} kappa_0(Sigma_{l-1})``, and
+    ``h = Theta_depth`` with ``h(1) = depth + 1``. Its Taylor coefficients come
+    from composing power series at the working precision.
+
+    Parameters
+    ----------
+    depth : int
+        Number of hidden layers, 1 to 20.
 
     Returns
     -------
     Kernel
+        Named ``"relu_ntk"`` for depth 1 and ``"relu_ntk(depth=L)"`` otherwise.
 
     Examples
     --------
     >>> float(relu_ntk()(1.0))
     2.0
+    >>> float(relu_ntk(depth=3)(1.0))
+    4.0
     """
+    depth = _check_depth(depth)
+    if depth > 1:
+        return _deep_kernel(depth, 1, f"relu_ntk(depth={depth})", depth + 1)
     return Kernel(
         _relu_ntk,
         name="relu_ntk",
         coefficient=_relu_ntk_coefficient,
         angular=_relu_ntk_angular,
         value_at_one=lambda: mpmath.mpf(2),
+        zero_coefficients=(1, 3),
+    )
+
+
+@_recorded
+def relu_nngp(depth=1):
+    """NNGP (infinite-width Gaussian-process) kernel of a bias-free ReLU network.
+
+    With He initialisation (weight variance 2 / fan-in) the covariance of the
+    last hidden layer's units, normalised to 1 on the diagonal, is
+    ``Sigma_depth`` with ``Sigma_0 = u`` and ``Sigma_l = kappa_1(Sigma_{l-1})``.
+    ``depth = 1`` is the arc-cosine kernel of order 1, ``arccos(1)``, twice the
+    NNGP ``E[relu(<w, x>/sqrt(d)) relu(<w, x'>/sqrt(d))]`` of a two-layer
+    network with standard Gaussian weights.
+
+    Parameters
+    ----------
+    depth : int
+        Number of hidden layers, 1 to 20.
+
+    Returns
+    -------
+    Kernel
+        With ``h(1) = 1``. Depth 1 has the closed-form coefficients of
+        ``kappa_1`` (``a_m = 0`` for odd ``m >= 3``); deeper kernels have
+        coefficients from composing power series at the working precision.
+
+    Examples
+    --------
+    >>> round(float(relu_nngp()(0.0)), 12)  # 1/pi
+    0.318309886184
+    >>> float(relu_nngp(depth=2)(1.0))
+    1.0
+    """
+    depth = _check_depth(depth)
+    if depth > 1:
+        return _deep_kernel(depth, 0, f"relu_nngp(depth={depth})", 1)
+    return Kernel(
+        _arccos1,
+        name="relu_nngp(depth=1)",
+        coefficient=_arccos1_coefficient,
+        angular=_arccos1_angular,
+        value_at_one=lambda: mpmath.mpf(1),
         zero_coefficients=(1, 3),
     )
 
@@ -694,7 +946,13 @@ def from_expression(expression, variable="t", name=None):
             f"expression {label!r} uses the symbols {', '.join(others)} besides the variable "
             f"{variable!r}; substitute numbers for them"
         )
-    return _kernel_from_sympy(parsed, symbol, label)
+    kernel = _kernel_from_sympy(parsed, symbol, label)
+    if isinstance(expression, str):
+        _CONSTRUCTORS[kernel] = (
+            "from_expression",
+            {"expression": expression, "variable": variable, "name": name},
+        )
+    return kernel
 
 
 def _kernel_from_sympy(expression, symbol, label):
