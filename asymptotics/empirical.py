@@ -321,7 +321,8 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
     middle = ~(start | end | frozen)
     if middle.any():
         values = _flow(problem, times[middle], nodes)
-        bias[middle], variance[middle], train[middle] = values
+        scale = target.noise + target.total_energy
+        bias[middle], variance[middle], train[middle] = _clip_rounding(values, scale)
     test[:] = target.noise + bias + variance
     return EmpiricalRisk(times, test, train, bias, variance)
 
@@ -359,6 +360,25 @@ def _flow(problem, times, nodes):
         overlap / denominator, weight, full_weight, times
     )
     return bias, variance, train
+
+
+def _clip_rounding(values, scale):
+    """Set negative Talbot values to 0: each curve is a mean of squares, so it is ``>= 0``.
+
+    A negative value within ``ABSOLUTE_ACCURACY * scale`` is rounding of a risk
+    that is 0 to that accuracy, and 0 is within the stated error. Below that a
+    warning says the inversion missed its accuracy.
+    """
+    bound = ABSOLUTE_ACCURACY * scale
+    clipped = []
+    for curve in values:
+        if (curve < -bound).any():
+            warn(
+                f"the Talbot inversion returned a risk of {curve.min():.3g} < 0, beyond its "
+                f"absolute accuracy {bound:.3g}; it is reported as 0"
+            )
+        clipped.append(np.maximum(curve, 0.0))
+    return clipped
 
 
 def _check_tail(problem, kappa):

@@ -14,7 +14,7 @@ import math
 import mpmath
 import numpy as np
 
-from ._validation import check_degree, check_dimension
+from ._validation import as_real_array, check_degree, check_dimension
 
 __all__ = [
     "multiplicity",
@@ -157,7 +157,7 @@ def gegenbauer_all(max_degree, d, t):
     d = check_dimension(d)
     max_degree = check_degree(max_degree, name="max_degree")
     if not _is_mp(t):
-        t = np.asarray(t, dtype=float)
+        t = as_real_array(t, "t")
     values = [t * 0 + 1, t]
     for k in range(1, max_degree):
         # Integer coefficients keep the mpmath path exact in its own precision.
@@ -192,4 +192,5 @@ def gegenbauer(k, d, t):
     >>> float(gegenbauer(3, 2, 0.3))  # Chebyshev T_3(0.3) = 4(0.3)^3 - 3(0.3)
     -0.792
     """
+    k = check_degree(k)
     return gegenbauer_all(k, d, t)[k]

@@ -196,8 +196,9 @@ def stage_of(report, t):
     [1, 2, 3]
     """
     times = check_times(t)
-    stage = np.where(times >= report.t1, 2, 1)
-    return np.where(times >= report.t2, 3, stage)
+    # A boundary at inf is never reached, also not at t = inf (inf >= inf is true).
+    stage = np.where((times >= report.t1) & math.isfinite(report.t1), 2, 1)
+    return np.where((times >= report.t2) & math.isfinite(report.t2), 3, stage)
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,8 @@ def limit_stages(kernel, target, alpha):
         else:
             test = remaining(degree)
             train = 0.0 if high_mass > 0 else test
-            stage = 3 if low >= next_degree else 2
+            # Without kernel mass above degree l the training risk never falls: no stage 2.
+            stage = 3 if low >= next_degree else 2 if high_mass > 0 else 1
         values = (stage, oracle, test, train)
         if rows and (rows[-1].stage, rows[-1].oracle, rows[-1].test, rows[-1].train) == values:
             # Same limits on both sides of a cut (a degree without energy): one row.

@@ -18,6 +18,7 @@ The conventions are those of the package:
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -263,7 +264,28 @@ def _check_arguments(kernel, d, n, target, t, seeds, max_degree, harmonics, seed
             f"max_degree must be >= the target's highest degree {target.max_degree}, "
             f"got {max_degree}"
         )
+    _check_memory(d, n)
     return d, n, times, seeds, max_degree, harmonics, seed
+
+
+def _check_memory(d, n):
+    """Raise ``ValueError`` when one draw needs more memory than the machine has.
+
+    The estimate counts about ten float64 ``n x n`` arrays alive at once (Gram,
+    kernel and second-moment matrices, eigenvectors, temporaries) and three
+    ``n x d`` arrays of inputs.
+    """
+    estimate = 8 * (10 * n * n + 3 * n * d)
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf, e.g. on Windows
+        return
+    if estimate > available:
+        raise ValueError(
+            f"simulate with n = {n} and d = {d} needs about {estimate / 2**30:.3g} GiB of "
+            f"memory, more than the {available / 2**30:.3g} GiB of this machine; use a smaller "
+            f"n or d (the deterministic equivalents in empirical_risk need no sampling)"
+        )
 
 
 def _generators(seed, count):
