@@ -33,6 +33,7 @@ CONVENTIONS = (
     "Empirical curves are deterministic equivalents of the mean over training sets."
 )
 COMMANDS = ("curves", "spectrum", "stages")
+MAX_POINTS = 1000
 
 
 class UsageError(Exception):
@@ -132,7 +133,7 @@ def build_parser():
     samples.add_argument("--alpha", type=float, default=1.5, help="sample exponent: n = d^alpha (default 1.5)")
     curves.add_argument("--t-min", type=float, help="first time, in units of gradient flow on half the squared loss averaged over n (default: 0.1, or less for kernels that learn faster)")
     curves.add_argument("--t-max", type=float, help="last finite time, same unit (default: 100 times the later stage boundary)")
-    curves.add_argument("--points", type=int, default=25, help="number of log-spaced finite times; a t = inf row follows (default 25)")
+    curves.add_argument("--points", type=int, default=25, help=f"number of log-spaced finite times, at most {MAX_POINTS}; a t = inf row follows (default 25)")
 
     spectrum_parser = commands.add_parser("spectrum", help="eigenvalue, multiplicity and degree mass per degree")
     _add_kernel_options(spectrum_parser)
@@ -183,8 +184,9 @@ def _curves(args):
         n = args.n if args.n is not None else float(round(float(d) ** args.alpha))
     except OverflowError:
         raise UsageError(f"n = d^alpha = {d}^{args.alpha} is beyond the float64 range") from None
-    if args.points < 1:
-        raise UsageError(f"--points must be >= 1, got {args.points}")
+    if not 1 <= args.points <= MAX_POINTS:
+        # Each time costs a two-variable Laplace inversion; a table needs far fewer rows.
+        raise UsageError(f"--points must be an integer in [1, {MAX_POINTS}], got {args.points}")
     max_degree = args.max_degree
     if max_degree is None:
         max_degree = max(DEFAULT_MAX_DEGREE, target.max_degree + 2)

@@ -369,6 +369,11 @@ def _sample_draw(kernel, spec, target, d, n, harmonics, rng):
     # ||x_i||^2 = d by construction, so the diagonal is 1 up to rounding.
     np.fill_diagonal(gram, 1.0)
     kernel_matrix = np.asarray(kernel.function(gram), dtype=float)
+    if kernel_matrix.shape != gram.shape:
+        raise ValueError(
+            f"kernel {kernel.name!r} must return one value per entry of its array argument: "
+            f"got shape {kernel_matrix.shape} for input shape {gram.shape}"
+        )
     if not np.all(np.isfinite(kernel_matrix)):
         raise ValueError(
             f"kernel {kernel.name!r} returned non-finite values on inner products in [-1, 1]"

@@ -3,7 +3,8 @@
 Two hypothesis profiles: ``fast`` (the default, a few examples per property so
 the file runs in well under a minute) and ``thorough`` (thousands of examples
 per property), selected with the environment variable
-``HYPOTHESIS_PROFILE=thorough``. The properties are mathematical facts that
+``HYPOTHESIS_PROFILE=thorough``; ``HYPOTHESIS_MAX_EXAMPLES=N`` overrides the
+count of either. The properties are mathematical facts that
 hold for every valid input; the reference for each is named in its docstring.
 """
 
@@ -55,6 +56,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+if "HYPOTHESIS_MAX_EXAMPLES" in os.environ:
+    # Overrides the profile's count, for a thorough run that must fit a time budget.
+    settings.register_profile(
+        "custom", settings(), max_examples=int(os.environ["HYPOTHESIS_MAX_EXAMPLES"])
+    )
+    settings.load_profile("custom")
 
 MAX_DEGREE = 6
 
@@ -294,7 +301,7 @@ def test_stage_of_is_monotone_and_finite(problem, n):
     try:
         report = _run_quietly(stages, spec, target, n)
     except ValueError as error:
-        # The spectrum stops below the degree n samples can learn: a stated refusal.
+        # The spectrum stops below the degree n samples can learn: an explicit rejection.
         assert "max_degree" in str(error)
         return
     grid = np.concatenate([[0.0], np.logspace(-6, 20, 30), [np.inf]])
@@ -335,8 +342,8 @@ junk = st.one_of(
 )
 
 
-def _accepted_or_refused(call, name):
-    """Run ``call``; a refusal must be ValueError/TypeError naming ``name``."""
+def _accepted_or_rejected(call, name):
+    """Run ``call``; a rejection must be a ValueError or TypeError naming ``name``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AsymptoticsWarning)
         try:
@@ -351,7 +358,7 @@ def _accepted_or_refused(call, name):
 def test_sample_size_junk(n):
     spec = cached_spectrum(("exponential", Fraction(1)), 10)
     target = Target({1: 1.0}, noise=0.1)
-    risk = _accepted_or_refused(lambda: empirical_risk(spec, target, n, [0.0, 1.0, np.inf]), "n")
+    risk = _accepted_or_rejected(lambda: empirical_risk(spec, target, n, [0.0, 1.0, np.inf]), "n")
     if risk is not None:
         assert not np.isnan(risk.test).any()
         assert np.all(risk.test >= 0.1)
@@ -361,7 +368,7 @@ def test_sample_size_junk(n):
 def test_times_junk(t):
     spec = cached_spectrum(("exponential", Fraction(1)), 10)
     target = Target({1: 1.0}, noise=0.1)
-    risk = _accepted_or_refused(lambda: oracle_risk(spec, target, t), "t")
+    risk = _accepted_or_rejected(lambda: oracle_risk(spec, target, t), "t")
     if risk is not None:
         assert not np.isnan(risk).any()
         assert np.all(risk >= 0.1)
@@ -369,30 +376,30 @@ def test_times_junk(t):
 
 @given(junk)
 def test_dimension_junk(d):
-    spec = _accepted_or_refused(lambda: spectrum(kernels.polynomial([1, 1]), d), "d")
+    spec = _accepted_or_rejected(lambda: spectrum(kernels.polynomial([1, 1]), d), "d")
     if spec is not None:
         assert spec.d >= 2
 
 
 @given(junk, junk)
 def test_target_junk(energy, noise):
-    target = _accepted_or_refused(lambda: Target({1: energy}, noise=0.0), "energies")
+    target = _accepted_or_rejected(lambda: Target({1: energy}, noise=0.0), "energies")
     if target is not None:
         assert math.isfinite(target.total_energy)
-    target = _accepted_or_refused(lambda: Target({1: 1.0}, noise=noise), "noise")
+    target = _accepted_or_rejected(lambda: Target({1: 1.0}, noise=noise), "noise")
     if target is not None:
         assert math.isfinite(target.noise) and target.noise >= 0
 
 
 @given(junk, junk)
 def test_gegenbauer_junk(k, t):
-    value = _accepted_or_refused(lambda: gegenbauer(k, 5, 0.5), "k")
+    value = _accepted_or_rejected(lambda: gegenbauer(k, 5, 0.5), "k")
     if value is not None:
         assert math.isfinite(float(value))
     with warnings.catch_warnings():
         # Huge |t| overflows the polynomial to inf, which numpy reports.
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = _accepted_or_refused(lambda: gegenbauer(3, 5, t), "t")
+        value = _accepted_or_rejected(lambda: gegenbauer(3, 5, t), "t")
     if value is not None:
         # NaN in gives NaN out, and only NaN in does.
         assert np.array_equal(np.isnan(value), np.isnan(np.asarray(t, dtype=float)))
@@ -400,7 +407,7 @@ def test_gegenbauer_junk(k, t):
 
 @given(junk)
 def test_digits_junk(digits):
-    spec = _accepted_or_refused(
+    spec = _accepted_or_rejected(
         lambda: spectrum(kernels.polynomial([1, 1]), 10, digits=digits), "digits"
     )
     if spec is not None and digits is not None:
@@ -561,3 +568,53 @@ def test_simulate_refuses_beyond_memory():
 def test_digits_capped():
     with pytest.raises(ValueError, match=r"digits must be None or an integer in \[1, 100\]"):
         spectrum(kernels.exponential(), 10, digits=200)
+
+
+def test_energy_beyond_spectrum_rejected():
+    spec = cached_spectrum(("relu_ntk", None), 10)
+    with pytest.raises(ValueError, match="max_degree"):
+        oracle_risk(spec, Target({spec.max_degree + 1: 1.0}), [1.0])
+    with pytest.raises(ValueError, match="max_degree"):
+        empirical_risk(spec, Target({spec.max_degree + 1: 1.0}), 100, [1.0])
+
+
+def test_energy_beyond_polynomial_spectrum_is_never_learned():
+    # h(u) = u has xi_k = 0 exactly for k != 1, so energy in degree 5 stays at every t.
+    spec = spectrum(kernels.polynomial([0, 1]), 10)
+    risk = oracle_risk(spec, Target({1: 1.0, 5: 2.0}), [0.0, np.inf])
+    assert risk.tolist() == [3.0, 2.0]
+
+
+def test_kernel_undefined_outside_interval():
+    """``h(u) = 2 + arcsin(u)`` is NaN for ``|u| > 1``; inputs rounded outside are clipped.
+
+    Its Taylor coefficients are non-negative, so it is positive definite. At
+    d = 3 the inner product ``u`` is uniform on [-1, 1], so the closed form is
+    ``xi_1 = E[u arcsin u] = pi/8``.
+    """
+    kernel = Kernel(lambda u: 2 + np.arcsin(np.asarray(u, dtype=float)), name="arcsin")
+    spec = spectrum(kernel, 3, max_degree=1)
+    assert float(spec.eigenvalues[1]) == pytest.approx(math.pi / 8, rel=1e-12)
+    result = simulate(kernel, 3, 20, Target({1: 1.0}), [0.0, 1.0], seeds=2, max_degree=1)
+    assert np.all(np.isfinite(result.test))
+
+
+def test_large_dimension_as_float_accepted():
+    by_float = spectrum(kernels.relu_ntk(), 1e8, max_degree=2)
+    assert by_float.d == 10**8
+    assert float(by_float.eigenvalues[1]) == pytest.approx(1e-8, rel=1e-14)
+
+
+def test_cli_points_capped(capsys):
+    assert main(["curves", "--points", "1001"]) == 2
+    assert "--points must be an integer in [1, 1000]" in capsys.readouterr().err
+
+
+def test_simulate_rejects_scalar_kernel_output():
+    # A constant written as ``lambda u: 1.0`` is fine for the spectrum (one point at a
+    # time) but gives no Gram matrix.
+    constant = Kernel(lambda u: 1.0, name="constant")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AsymptoticsWarning)
+        with pytest.raises(ValueError, match="one value per entry"):
+            simulate(constant, 5, 10, Target({0: 1.0}), [1.0], seeds=2, max_degree=2)
