@@ -302,7 +302,9 @@ def empirical_risk(spectrum, target, n, t, *, nodes=laplace.DEFAULT_NODES):
 
     # Below this time every rate t * mu of K/n is under float64 resolution, so the
     # curves equal their t = 0 values (and the Talbot nodes zeta/t would overflow).
-    start = times * (problem.masses.sum() / problem.n + problem.eigenvalues.max()) < 1e-17
+    # The zero kernel has rate 0: every finite time is at the start (t = inf is handled below).
+    rate = float(problem.masses.sum() / problem.n + problem.eigenvalues.max())
+    start = times < (1e-17 / rate if rate > 0 else np.inf)
     bias[start] = target.total_energy
     variance[start] = 0.0
     train[start] = target.noise + target.total_energy
