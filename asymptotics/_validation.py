@@ -65,10 +65,10 @@ def check_sample_size(n, name="n"):
         # Fractions, Decimals and numpy scalars become floats, the type the engines use.
         n = float(n)
     if not 1 <= n <= MAX_SAMPLE_SIZE:
-        shown = str(n)
-        if len(shown) > 20:
-            shown = f"an integer of {len(shown)} digits"
-        raise ValueError(f"{name} must be a finite number >= 1, got {shown}")
+        shown_value = str(n)
+        if len(shown_value) > 20:
+            shown_value = f"an integer of {len(shown_value)} digits"
+        raise ValueError(f"{name} must be a finite number >= 1, got {shown_value}")
     return n
 
 

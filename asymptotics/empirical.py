@@ -368,8 +368,9 @@ def _clip_rounding(values, scale):
     """Set negative Talbot values to 0: each curve is a mean of squares, so it is ``>= 0``.
 
     A negative value within ``ABSOLUTE_ACCURACY * scale`` is rounding of a risk
-    that is 0 to that accuracy, and 0 is within the stated error. Below that a
-    warning says the inversion missed its accuracy.
+    that is 0 to that accuracy, and 0 is within the stated error. A more
+    negative value is also returned as 0, with a warning that the inversion
+    missed its accuracy.
     """
     bound = ABSOLUTE_ACCURACY * scale
     clipped = []

@@ -296,7 +296,12 @@ def limit_stages(kernel, target, alpha):
             test = remaining(degree)
             train = 0.0 if high_mass > 0 else test
             # Without kernel mass above degree l the training risk never falls: no stage 2.
-            stage = 3 if low >= next_degree else 2 if high_mass > 0 else 1
+            if low >= next_degree:
+                stage = 3
+            elif high_mass > 0:
+                stage = 2
+            else:
+                stage = 1
         values = (stage, oracle, test, train)
         if rows and (rows[-1].stage, rows[-1].oracle, rows[-1].test, rows[-1].train) == values:
             # Same limits on both sides of a cut (a degree without energy): one row.

@@ -37,9 +37,10 @@ DEFAULT_MAX_DEGREE = 12
 # Largest max_degree accepted: the work grows with the square of the degree.
 MAX_DEGREE_LIMIT = 10000
 FLOAT_DIGITS = 16
-# Largest digits accepted. The quadrature and the slowly converging series of
-# the arc-cosine kernels take minutes at 60 to 100 digits for d near 100, and
-# grow steeply beyond (relu_ntk at d = 1000 took 450 s at 200 digits).
+# Largest number of digits accepted. The quadrature and the slowly converging
+# series of the arc-cosine kernels take minutes at 60 to 100 digits for d near
+# 100 and grow steeply beyond: relu_ntk at d = 1000 took 450 s at 200 digits
+# (measured on a shared two-core machine).
 MAX_DIGITS = 100
 # Extra decimal digits carried internally beyond those promised.
 GUARD_DIGITS = 12
