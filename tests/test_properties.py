@@ -618,3 +618,9 @@ def test_simulate_rejects_scalar_kernel_output():
         warnings.simplefilter("ignore", AsymptoticsWarning)
         with pytest.raises(ValueError, match="one value per entry"):
             simulate(constant, 5, 10, Target({0: 1.0}), [1.0], seeds=2, max_degree=2)
+
+
+def test_gegenbauer_degree_capped():
+    # The recurrence takes k steps, so k = 10^20 would never return.
+    with pytest.raises(ValueError, match=r"k must be an integer in \[0, 100000\]"):
+        gegenbauer(10**20, 5, 0.5)
