@@ -166,11 +166,21 @@ def gegenbauer_all(max_degree, d, t):
         )
     if not _is_mp(t):
         t = as_real_array(t, "t")
-    values = [t * 0 + 1, t]
-    for k in range(1, max_degree):
-        # Integer coefficients keep the mpmath path exact in its own precision.
-        next_value = ((2 * k + d - 2) * t * values[k] - k * values[k - 1]) / (k + d - 2)
-        values.append(next_value)
+    # ones_like, not t * 0 + 1, so that P_0(inf) = 1 without an invalid 0 * inf.
+    values = [t * 0 + 1 if _is_mp(t) else np.ones_like(t), t]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, max_degree):
+            # Integer coefficients keep the mpmath path exact in its own precision.
+            next_value = ((2 * k + d - 2) * t * values[k] - k * values[k - 1]) / (k + d - 2)
+            values.append(next_value)
+    if not _is_mp(t):
+        finite = np.isfinite(t)
+        if any((~np.isfinite(value) & finite).any() for value in values):
+            # For |t| > 1 the polynomials grow like |t|^k and can overflow float64.
+            raise ValueError(
+                f"P_k(t) for k <= {max_degree} overflows float64 at t up to "
+                f"{np.abs(t[finite]).max():.6g} in absolute value; pass t as an mpmath number"
+            )
     return values[: max_degree + 1]
 
 
