@@ -1,9 +1,9 @@
 """Property-based tests of every public entry point, with generated inputs.
 
-Two hypothesis profiles: ``fast`` (the default, a few examples per property so
-the file runs in well under a minute) and ``thorough`` (thousands of examples
-per property), selected with the environment variable
-``HYPOTHESIS_PROFILE=thorough``; ``HYPOTHESIS_MAX_EXAMPLES=N`` overrides the
+There are two hypothesis profiles. ``fast`` is the default and runs a few
+examples per property, so the file takes well under a minute. ``thorough`` runs
+thousands of examples per property and is selected with the environment variable
+``HYPOTHESIS_PROFILE=thorough``. ``HYPOTHESIS_MAX_EXAMPLES=N`` overrides the
 count of either. The properties are mathematical facts that
 hold for every valid input; the reference for each is named in its docstring.
 """
@@ -315,7 +315,7 @@ def test_stage_of_is_monotone_and_finite(problem, n):
 
 @given(kernel_descriptions, targets(8), st.floats(0.01, 7.99).filter(lambda a: a % 1 > 1e-6))
 def test_limit_stages_consistent(description, target, alpha):
-    """The ``d -> inf`` table: stage 2 has a vanishing training risk, risks never increase."""
+    """The ``d -> inf`` table: stage 2 has zero training risk, the oracle risk never increases."""
     rows = limit_stages(_make_kernel(description), target, alpha)
     assert rows[0].gamma_low == 0.0
     assert rows[-1].gamma_high == math.inf
@@ -388,7 +388,8 @@ def test_target_junk(energy, noise):
         assert math.isfinite(target.total_energy)
     target = _accepted_or_rejected(lambda: Target({1: 1.0}, noise=noise), "noise")
     if target is not None:
-        assert math.isfinite(target.noise) and target.noise >= 0
+        assert math.isfinite(target.noise)
+        assert target.noise >= 0
 
 
 @given(junk, junk)
@@ -438,7 +439,7 @@ def argvs(draw):
     for _ in range(draw(st.integers(0, 4))):
         argv.append(draw(cli_options))
         argv.append(draw(st.one_of(cli_values, cli_special)))
-    # Keep most runs cheap: a moderate dimension and few points unless the draw overrides them.
+    # Keep most runs cheap: 3 points unless the draw sets --points itself.
     return argv + ["--points", "3"] if argv[0] == "curves" and "--points" not in argv else argv
 
 
