@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 import warnings
 
 import numpy as np
 
+# Largest sample size accepted: the risk engines divide float64 numbers by n.
+MAX_SAMPLE_SIZE = sys.float_info.max
 
 class AsymptoticsWarning(UserWarning):
     """Numerical trouble that the package detected but could still compute a result for."""
@@ -54,10 +57,18 @@ def check_sample_size(n, name="n"):
     Non-integer sample sizes such as ``d**1.5`` are accepted: the deterministic
     equivalents depend on ``n`` smoothly.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Real):
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Real):
         raise TypeError(f"{name} must be a real number >= 1, got {n!r}")
-    if math.isnan(n) or n < 1 or math.isinf(n):
-        raise ValueError(f"{name} must be a finite number >= 1, got {n}")
+    if isinstance(n, numbers.Integral):
+        n = int(n)
+    else:
+        # Fractions, Decimals and numpy scalars become floats, the type the engines use.
+        n = float(n)
+    if not 1 <= n <= MAX_SAMPLE_SIZE:
+        shown_value = str(n)
+        if len(shown_value) > 20:
+            shown_value = f"an integer of {len(shown_value)} digits"
+        raise ValueError(f"{name} must be a finite number >= 1, got {shown_value}")
     return n
 
 
@@ -71,15 +82,28 @@ def check_nonnegative(value, name):
     return value
 
 
+def as_real_array(value, name):
+    """Return ``value`` as a float array after checking every entry is a real number.
+
+    ``numpy.asarray(x, dtype=float)`` alone would turn None into NaN, accept
+    numeric strings and drop imaginary parts with only a warning.
+    """
+    array = np.asarray(value)
+    if array.dtype.kind == "O":
+        entries = array.ravel().tolist()
+        if all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in entries):
+            return array.astype(float)
+    elif array.dtype.kind in "iuf":
+        return array.astype(float)
+    raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
+
+
 def check_times(t, name="t"):
     """Return the times as a 1-d float array, checking each is ``>= 0`` (``inf`` allowed).
 
     NaN is rejected: a time that is not a number has no risk.
     """
-    try:
-        times = np.asarray(t, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {t!r}") from error
+    times = as_real_array(t, name)
     if times.ndim > 1:
         raise ValueError(f"{name} must be a scalar or a 1-d array, got shape {times.shape}")
     times = np.atleast_1d(times)

@@ -50,6 +50,9 @@ KERNEL_BUILDERS = ("Kernel", "from_expression", "from_coefficients")
 SIMULATION_BATCHES = 4
 # Finite times of the theory curves drawn in a figure.
 PLOT_POINTS = 200
+# Most finite times in a table: each costs a two-variable Laplace inversion, and a
+# table needs far fewer rows.
+MAX_POINTS = 1000
 
 
 class UsageError(Exception):
@@ -216,7 +219,7 @@ def _add_plot_option(parser, time_axis=True):
 def _add_time_options(parser, points):
     parser.add_argument("--t-min", type=float, help="first time, in units of gradient flow on half the squared loss averaged over n (default: 0.1, or less for kernels that learn faster)")
     parser.add_argument("--t-max", type=float, help="last finite time, same unit (default: 100 times the later stage boundary)")
-    parser.add_argument("--points", type=int, default=points, help=f"number of log-spaced finite times; a t = inf row follows (default {points})")
+    parser.add_argument("--points", type=int, default=points, help=f"number of log-spaced finite times, at most {MAX_POINTS}; a t = inf row follows (default {points})")
 
 
 def _add_target_options(parser):
@@ -390,8 +393,8 @@ def _sample_size(args):
 
 def _theory(args, kernel, target, n):
     """Spectrum and stage report for the curves and simulate commands."""
-    if args.points < 1:
-        raise UsageError(f"--points must be >= 1, got {args.points}")
+    if not 1 <= args.points <= MAX_POINTS:
+        raise UsageError(f"--points must be an integer in [1, {MAX_POINTS}], got {args.points}")
     max_degree = args.max_degree
     if max_degree is None:
         default = kernel.polynomial_degree if kernel.polynomial_degree is not None else DEFAULT_MAX_DEGREE
@@ -639,8 +642,8 @@ def _compare(args):
     target = Target(_energies(args.energies), noise=args.noise)
     d = args.d
     n = _sample_size(args)
-    if args.points < 1:
-        raise UsageError(f"--points must be >= 1, got {args.points}")
+    if not 1 <= args.points <= MAX_POINTS:
+        raise UsageError(f"--points must be an integer in [1, {MAX_POINTS}], got {args.points}")
     first = args.t_min if args.t_min is not None else 1.0
     last = args.t_max if args.t_max is not None else 1e6
     if not (0 < first < last < math.inf):

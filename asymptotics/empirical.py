@@ -427,8 +427,9 @@ def empirical_risk(
 
     # Below this time every rate t * (mu + ridge) is under float64 resolution, so
     # the curves equal their t = 0 values (and the Talbot nodes zeta/t would overflow).
-    scale = problem.masses.sum() / problem.n + problem.eigenvalues.max() + ridge
-    start = times * scale < 1e-17
+    # The zero kernel without weight decay has rate 0: every finite time is at the start.
+    scale = float(problem.masses.sum() / problem.n + problem.eigenvalues.max() + ridge)
+    start = times < (1e-17 / scale if scale > 0 else np.inf)
     bias[start] = target.total_energy
     variance[start] = 0.0
     train[start] = target.noise + target.total_energy
@@ -446,7 +447,9 @@ def empirical_risk(
     middle = ~(start | late)
     if middle.any():
         values = _flow(problem, times[middle], nodes, ridge, step_size)
-        bias[middle], variance[middle], train[middle], by_degree[middle] = values
+        scale = target.noise + target.total_energy
+        clipped = _clip_rounding(values, scale)
+        bias[middle], variance[middle], train[middle], by_degree[middle] = clipped
     test[:] = target.noise + bias + variance
     return EmpiricalRisk(times, test, train, bias, variance, by_degree)
 
@@ -609,6 +612,26 @@ def _invert(problem, times, nodes, ridge, step_size, per_level=True):
     values = rows * (problem.energies * signal + share * shared)
     by_level = laplace.invert(values.transpose(0, 2, 1), weight, times[:, None]) / times[:, None]
     return bias, variance, train, problem.collapse(by_level)
+
+
+def _clip_rounding(values, scale):
+    """Set negative Talbot values to 0: each curve is a mean of squares, so it is ``>= 0``.
+
+    A negative value within ``ABSOLUTE_ACCURACY * scale`` is rounding of a risk
+    that is 0 to that accuracy, and 0 is within the stated error. A more
+    negative value is also returned as 0, with a warning that the inversion
+    missed its accuracy.
+    """
+    bound = ABSOLUTE_ACCURACY * scale
+    clipped = []
+    for curve in values:
+        if (curve < -bound).any():
+            warn(
+                f"the Talbot inversion returned a risk of {curve.min():.3g} < 0, beyond its "
+                f"absolute accuracy {bound:.3g}; it is reported as 0"
+            )
+        clipped.append(np.maximum(curve, 0.0))
+    return clipped
 
 
 def _check_tail(problem, kappa):

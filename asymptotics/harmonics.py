@@ -14,7 +14,7 @@ import math
 import mpmath
 import numpy as np
 
-from ._validation import check_degree, check_dimension
+from ._validation import as_real_array, check_degree, check_dimension
 
 __all__ = [
     "multiplicity",
@@ -24,6 +24,10 @@ __all__ = [
     "gegenbauer",
     "gegenbauer_all",
 ]
+
+# Highest Gegenbauer degree evaluated: the recurrence takes k steps and keeps
+# every degree, about 4 s per scalar point at k = 10^6 on a shared machine.
+MAX_GEGENBAUER_DEGREE = 100000
 
 
 def multiplicity(d, k):
@@ -168,7 +172,7 @@ def gegenbauer_all(max_degree, d, t):
     Parameters
     ----------
     max_degree : int
-        Highest degree, ``>= 0``.
+        Highest degree, ``0 <= max_degree <= MAX_GEGENBAUER_DEGREE`` (100000).
     d : int
         Dimension, ``d >= 2``.
     t : float, array_like or mpmath number
@@ -197,13 +201,27 @@ def gegenbauer_all(max_degree, d, t):
     """
     d = check_dimension(d)
     max_degree = check_degree(max_degree, name="max_degree")
+    if max_degree > MAX_GEGENBAUER_DEGREE:
+        raise ValueError(
+            f"max_degree must be an integer in [0, {MAX_GEGENBAUER_DEGREE}], got {max_degree}"
+        )
     if not _is_mp(t):
-        t = np.asarray(t, dtype=float)
-    values = [t * 0 + 1, t]
-    for k in range(1, max_degree):
-        # Integer coefficients keep the mpmath path exact in its own precision.
-        next_value = ((2 * k + d - 2) * t * values[k] - k * values[k - 1]) / (k + d - 2)
-        values.append(next_value)
+        t = as_real_array(t, "t")
+    # ones_like, not t * 0 + 1, so that P_0(inf) = 1 without an invalid 0 * inf.
+    values = [t * 0 + 1 if _is_mp(t) else np.ones_like(t), t]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, max_degree):
+            # Integer coefficients keep the mpmath path exact in its own precision.
+            next_value = ((2 * k + d - 2) * t * values[k] - k * values[k - 1]) / (k + d - 2)
+            values.append(next_value)
+    if not _is_mp(t):
+        finite = np.isfinite(t)
+        if any((~np.isfinite(value) & finite).any() for value in values):
+            # For |t| > 1 the polynomials grow like |t|^k and can overflow float64.
+            raise ValueError(
+                f"P_k(t) for k <= {max_degree} overflows float64 at t up to "
+                f"{np.abs(t[finite]).max():.6g} in absolute value; pass t as an mpmath number"
+            )
     return values[: max_degree + 1]
 
 
@@ -213,7 +231,7 @@ def gegenbauer(k, d, t):
     Parameters
     ----------
     k : int
-        Degree, ``k >= 0``.
+        Degree, ``0 <= k <= MAX_GEGENBAUER_DEGREE`` (100000).
     d : int
         Dimension, ``d >= 2``. ``d = 2`` gives the Chebyshev polynomial
         ``T_k`` and ``d = 3`` the Legendre polynomial.
@@ -233,4 +251,7 @@ def gegenbauer(k, d, t):
     >>> float(gegenbauer(3, 2, 0.3))  # Chebyshev T_3(0.3) = 4(0.3)^3 - 3(0.3)
     -0.792
     """
+    k = check_degree(k)
+    if k > MAX_GEGENBAUER_DEGREE:
+        raise ValueError(f"k must be an integer in [0, {MAX_GEGENBAUER_DEGREE}], got {k}")
     return gegenbauer_all(k, d, t)[k]

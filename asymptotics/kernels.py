@@ -187,7 +187,8 @@ class Kernel:
                 f"{type(error).__name__}: {error}"
             ) from error
         if self.angular is None and not self.accepts_mpmath:
-            if value.shape != () or not np.isrealobj(value):
+            # An object array (h returned None or a string) is rejected here too.
+            if value.shape != () or value.dtype.kind not in "biuf":
                 raise ValueError(
                     f"kernel {self.name!r} must return one real number per point, "
                     f"got {value!r} at u = {float(mpmath.cos(theta))!r}"

@@ -70,7 +70,8 @@ class LimitCurves(NamedTuple):
     gamma, scale : numpy.ndarray
         Time exponent and prefactor, broadcast to a common shape.
     stage : numpy.ndarray of int
-        1 for ``gamma < alpha``; 2 for ``alpha <= gamma < gamma_3``; 3 for
+        1 for ``gamma < alpha``; 2 for ``alpha <= gamma < gamma_3`` (none when
+        the kernel has no mass above ``floor(alpha)``); 3 for
         ``gamma >= gamma_3``, where ``gamma_3`` is the exponent at which the
         oracle learns the first degree the empirical world cannot (usually
         ``floor(alpha) + 1``).
@@ -308,7 +309,10 @@ def limit_curves(kernel, target, alpha, gamma, *, scale=1.0):
         fraction = np.ones_like(gamma)
     train = learned + fraction * unlearned
 
-    stage = np.where(gamma < limit.alpha, 1, np.where(gamma < limit.third_stage, 2, 3))
+    # Without kernel mass above degree l the training risk never leaves the test
+    # risk, so there is no stage 2.
+    second = limit.alpha if limit.high_mass > 0 else limit.third_stage
+    stage = np.where(gamma < second, 1, np.where(gamma < limit.third_stage, 2, 3))
     return LimitCurves(gamma, scale, stage, oracle, test, train)
 
 

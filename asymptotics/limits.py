@@ -191,8 +191,9 @@ def stage_of(report, t):
     [1, 2, 3]
     """
     times = check_times(t)
-    stage = np.where(times >= report.t1, 2, 1)
-    return np.where(times >= report.t2, 3, stage)
+    # A boundary at inf is never reached, also not at t = inf (inf >= inf is true).
+    stage = np.where((times >= report.t1) & math.isfinite(report.t1), 2, 1)
+    return np.where((times >= report.t2) & math.isfinite(report.t2), 3, stage)
 
 
 @dataclass(frozen=True)

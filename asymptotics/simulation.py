@@ -20,6 +20,7 @@ The conventions are those of the package:
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -329,7 +330,28 @@ def _check_arguments(kernel, d, n, target, t, seeds, max_degree, harmonics, seed
             f"max_degree must be >= the target's highest degree {target.max_degree}, "
             f"got {max_degree}"
         )
+    _check_memory(d, n)
     return d, n, times, seeds, max_degree, harmonics, seed
+
+
+def _check_memory(d, n):
+    """Raise ``ValueError`` when one draw needs more memory than the machine has.
+
+    The estimate counts about ten float64 ``n x n`` arrays alive at once (Gram,
+    kernel and second-moment matrices, eigenvectors, temporaries) and three
+    ``n x d`` arrays of inputs.
+    """
+    estimate = 8 * (10 * n * n + 3 * n * d)
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf, e.g. on Windows
+        return
+    if estimate > available:
+        raise ValueError(
+            f"simulate with n = {n} and d = {d} needs about {estimate / 2**30:.3g} GiB of "
+            f"memory, more than the {available / 2**30:.3g} GiB of this machine; use a smaller "
+            f"n or d (the deterministic equivalents in empirical_risk need no sampling)"
+        )
 
 
 def _generators(seed, count):
@@ -419,6 +441,11 @@ def _sample_draw(kernel, spec, target, d, n, harmonics, rng):
     # ||x_i||^2 = d by construction, so the diagonal is 1 up to rounding.
     np.fill_diagonal(gram, 1.0)
     kernel_matrix = np.asarray(kernel.function(gram), dtype=float)
+    if kernel_matrix.shape != gram.shape:
+        raise ValueError(
+            f"kernel {kernel.name!r} must return one value per entry of its array argument: "
+            f"got shape {kernel_matrix.shape} for input shape {gram.shape}"
+        )
     if not np.all(np.isfinite(kernel_matrix)):
         raise ValueError(
             f"kernel {kernel.name!r} returned non-finite values on inner products in [-1, 1]"

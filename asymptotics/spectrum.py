@@ -42,6 +42,11 @@ DEFAULT_MAX_DEGREE = 12
 # Largest max_degree accepted: the work grows with the square of the degree.
 MAX_DEGREE_LIMIT = 10000
 FLOAT_DIGITS = 16
+# Largest number of digits accepted. The quadrature and the slowly converging
+# series of the arc-cosine kernels take minutes at 60 to 100 digits for d near
+# 100 and grow steeply beyond: relu_ntk at d = 1000 took 450 s at 200 digits
+# (measured on a shared two-core machine).
+MAX_DIGITS = 100
 # Extra decimal digits carried internally beyond those promised.
 GUARD_DIGITS = 12
 # Guard digits tried in turn when a tail is too small to resolve by subtraction.
@@ -229,9 +234,9 @@ def _check_digits(digits):
     if digits is None:
         return None
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
-        raise TypeError(f"digits must be None or an integer in [1, 10000], got {digits!r}")
-    if not 1 <= digits <= 10000:
-        raise ValueError(f"digits must be None or an integer in [1, 10000], got {digits}")
+        raise TypeError(f"digits must be None or an integer in [1, {MAX_DIGITS}], got {digits!r}")
+    if not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits must be None or an integer in [1, {MAX_DIGITS}], got {digits}")
     return int(digits)
 
 
@@ -251,7 +256,7 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
         a polynomial kernel and to ``DEFAULT_MAX_DEGREE`` (12) otherwise.
     digits : int, optional
         ``None`` for float64 results; ``N`` for mpmath numbers with ``N``
-        correct significant digits.
+        correct significant digits, ``1 <= N <= MAX_DIGITS`` (100).
     exact : bool
         Exact Fractions; only for polynomial kernels with rational coefficients.
 

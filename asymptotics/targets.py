@@ -11,6 +11,10 @@ from ._validation import check_degree, check_nonnegative
 
 __all__ = ["Target"]
 
+# Largest sum of the energies and the noise: the Laplace inversion multiplies
+# risks by contour weights and sums them, which needs headroom below 1.8e308.
+MAX_TOTAL = 1e300
+
 
 @dataclass(frozen=True, init=False)
 class Target:
@@ -53,8 +57,15 @@ class Target:
                 raise ValueError(f"energies[{degree}] must be a finite number >= 0, got {energy}")
             if energy > 0:
                 checked[degree] = checked.get(degree, 0.0) + energy
+        noise = check_nonnegative(noise, "noise")
+        if sum(checked.values()) + noise > MAX_TOTAL:
+            raise ValueError(
+                f"the energies and the noise sum to more than {MAX_TOTAL:g}; the risk engines "
+                f"need headroom below the float64 maximum, so rescale the target (risks scale "
+                f"linearly with the energies and the noise)"
+            )
         object.__setattr__(self, "energies", MappingProxyType(dict(sorted(checked.items()))))
-        object.__setattr__(self, "noise", check_nonnegative(noise, "noise"))
+        object.__setattr__(self, "noise", noise)
 
     @property
     def max_degree(self):
