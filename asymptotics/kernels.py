@@ -126,7 +126,13 @@ class Kernel:
         return self.coefficient is not None or self.polynomial_coefficients is not None
 
     def taylor_coefficient(self, m):
-        """Taylor coefficient ``a_m`` as an mpmath number at the current precision."""
+        """Taylor coefficient ``a_m`` as an mpmath number at the current precision.
+
+        Examples
+        --------
+        >>> exponential().taylor_coefficient(3)  # 1/3!
+        mpf('0.16666666666666666')
+        """
         if self.polynomial_coefficients is not None:
             if m >= len(self.polynomial_coefficients):
                 return mpmath.mpf(0)
@@ -139,7 +145,13 @@ class Kernel:
         return mpmath.mpf(self.coefficient(m))
 
     def coefficient_is_zero(self, m):
-        """Return whether ``a_m`` is known to be exactly zero."""
+        """Return whether ``a_m`` is known to be exactly zero.
+
+        Examples
+        --------
+        >>> relu_ntk().coefficient_is_zero(3), relu_ntk().coefficient_is_zero(4)
+        (True, False)
+        """
         if self.polynomial_coefficients is not None:
             return m >= len(self.polynomial_coefficients) or self.polynomial_coefficients[m] == 0
         if self.zero_coefficients is not None:
@@ -148,7 +160,13 @@ class Kernel:
         return False
 
     def at_one(self):
-        """``h(1)`` as an mpmath number at the current precision."""
+        """``h(1)`` as an mpmath number at the current precision.
+
+        Examples
+        --------
+        >>> relu_ntk().at_one()
+        mpf('2.0')
+        """
         if self.polynomial_coefficients is not None:
             total = sum(self.polynomial_coefficients, Fraction(0))
             return mpmath.mpf(total.numerator) / total.denominator
@@ -173,6 +191,11 @@ class Kernel:
         Uses ``angular`` when available; otherwise ``function`` at ``cos theta``,
         in float64 when the function does not accept mpmath numbers. Raises
         ``ValueError`` when ``h`` returns NaN, an infinite or a complex value.
+
+        Examples
+        --------
+        >>> exponential().evaluate_angle(mpmath.pi / 2)  # h(0) = 1
+        mpf('1.0')
         """
         try:
             if self.angular is not None:

@@ -143,6 +143,13 @@ class Spectrum:
             One entry per degree ``0..max_degree`` and, when the tail trace is
             positive, a last entry for the lumped tail: eigenvalue ``S/T`` and
             mass ``T``. The mass of a level is multiplicity times eigenvalue.
+
+        Examples
+        --------
+        >>> from asymptotics import kernels
+        >>> eigenvalues, masses = spectrum(kernels.polynomial([1, 0, 1]), d=5).levels()
+        >>> [round(float(m), 12) for m in masses]  # h(u) = 1 + u^2: masses 6/5, 0, 4/5; no tail
+        [1.2, 0.0, 0.8]
         """
         eigenvalues = np.exp(self.log_eigenvalues)
         masses = np.asarray(self.degree_masses, dtype=float)
@@ -201,7 +208,18 @@ class Spectrum:
         return spectrum_from_json(cls, text)
 
     def save(self, path):
-        """Write :meth:`to_json` to the file ``path`` (UTF-8)."""
+        """Write :meth:`to_json` to the file ``path`` (UTF-8).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from asymptotics import kernels
+        >>> original = spectrum(kernels.exponential(), d=10, max_degree=3)
+        >>> path = os.path.join(tempfile.mkdtemp(), "spectrum.json")
+        >>> original.save(path)
+        >>> Spectrum.load(path).eigenvalues.tolist() == original.eigenvalues.tolist()
+        True
+        """
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(self.to_json())
 

@@ -78,11 +78,23 @@ class Target:
         return math.fsum(self.energies.values())
 
     def energy_above(self, degree):
-        """``sum_{k > degree} ||P_k f_*||^2``."""
+        """``sum_{k > degree} ||P_k f_*||^2``.
+
+        Examples
+        --------
+        >>> Target({1: 1.0, 2: 0.5, 4: 0.25}).energy_above(1)
+        0.75
+        """
         return math.fsum(e for k, e in self.energies.items() if k > degree)
 
     def energy(self, degree):
-        """``||P_degree f_*||^2`` (0 for degrees not listed)."""
+        """``||P_degree f_*||^2`` (0 for degrees not listed).
+
+        Examples
+        --------
+        >>> Target({1: 1.0, 2: 0.5}).energy(2), Target({1: 1.0}).energy(3)
+        (0.5, 0.0)
+        """
         return self.energies.get(degree, 0.0)
 
     def __repr__(self):
