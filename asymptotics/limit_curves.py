@@ -308,6 +308,9 @@ def limit_curves(kernel, target, alpha, gamma, *, scale=1.0):
     if limit.high_mass <= 0:
         fraction = np.ones_like(gamma)
     train = learned + fraction * unlearned
+    # The same sum as train with fraction 1, so that train <= test holds exactly
+    # in floating point (rounding is monotone).
+    test = learned + unlearned
 
     # Without kernel mass above degree l the training risk never leaves the test
     # risk, so there is no stage 2.
