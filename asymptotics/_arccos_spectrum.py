@@ -24,8 +24,6 @@ The NTK ``h = u kappa_0 + kappa_1`` follows from
 its exact checks are in ``derivations/arccos_eigenvalues.py``.
 """
 
-import math
-
 import mpmath
 
 from ._validation import warn
@@ -35,7 +33,9 @@ from .harmonics import multiplicity
 GUARD_DIGITS = 12
 # Degrees summed one by one before the Hilbert-Schmidt tail turns to extrapolation.
 DIRECT_TERMS = 60
-# Most decimal digits added to resolve a tail trace obtained by subtraction.
+# Terms by which the checking extrapolation starts later.
+SHIFT = 16
+# Maximum number of decimal digits added to resolve a tail trace obtained by subtraction.
 MAX_EXTRA_DIGITS = 400
 
 
@@ -95,11 +95,6 @@ def _times_u(d, k, square):
     return (k * square(k - 1) + (k + d - 2) * square(k + 1)) / denominator
 
 
-def _gamma_ratio(a, b):
-    """``Gamma(a) / Gamma(b)`` for real ``a, b > 0``, accurate to the working precision."""
-    return mpmath.gammaprod([a], [b])
-
-
 def _step_square(d, k):
     """``mu_k(step)^2`` from Gamma functions."""
     if k == 0:
@@ -116,7 +111,7 @@ def _relu_square(d, k):
     """``mu_k(relu)^2`` from Gamma functions."""
     half = mpmath.mpf(d) / 2
     if k == 0:
-        return _gamma_ratio(half, half + mpmath.mpf(1) / 2) ** 2 / (4 * mpmath.pi)
+        return mpmath.gammaprod([half], [half + mpmath.mpf(1) / 2]) ** 2 / (4 * mpmath.pi)
     if k == 1:
         return 1 / (4 * mpmath.mpf(d) ** 2)
     if k % 2 == 1:
@@ -159,8 +154,8 @@ def closed_form_spectrum(formula, d, max_degree, multiplicities, promised):
     tail trace ``h(1) - sum_{k <= K} B xi_k`` is recomputed with as many more
     digits as the subtraction cancels. The Hilbert-Schmidt tail is summed term
     by term while that converges geometrically, and otherwise extrapolated by
-    Richardson's method on each parity, whose result is accepted only when the
-    Levin transformation agrees with it to the promised digits.
+    Richardson's method on each parity, whose result is accepted only when a
+    second extrapolation started ``SHIFT`` terms later agrees with it.
     """
     base = promised + GUARD_DIGITS + len(str(max_degree + 1))
     extra = 0
@@ -219,10 +214,13 @@ def _sum_tail(term, tolerance, formula, d, max_degree):
                 return partial
         previous = value
     # A power-law tail: partial sums have an expansion in powers of 1/n.
-    # Both extrapolations lose about half the working digits; carry twice as many.
+    # Richardson extrapolation loses about half the working digits, so carry
+    # twice as many. Restarting it SHIFT terms later checks the result.
     with mpmath.workdps(2 * mpmath.mp.dps + 10):
         rest = mpmath.nsum(lambda n: term(n + DIRECT_TERMS), [0, mpmath.inf], method="richardson")
-        check = mpmath.nsum(lambda n: term(n + DIRECT_TERMS), [0, mpmath.inf], method="levin")
+        skipped = mpmath.fsum(term(n) for n in range(DIRECT_TERMS, DIRECT_TERMS + SHIFT))
+        later = mpmath.nsum(lambda n: term(n + DIRECT_TERMS + SHIFT), [0, mpmath.inf], method="richardson")
+        check = skipped + later
     total = partial + rest
     if abs(rest - check) > tolerance * 100 * total:
         warn(
