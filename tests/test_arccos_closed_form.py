@@ -60,7 +60,7 @@ def test_eigenvalues_match_quadrature_at_40_digits(name, d):
                 assert abs(value - reference) <= mpmath.mpf(10) ** -39 * abs(reference), (k, value, reference)
 
 
-def test_step_kernel_in_two_dimensions_is_a_fourier_series():
+def test_step_kernel_fourier_series_at_d2():
     # Closed form: (1/pi) int_0^pi (1 - t/pi) cos(k t) dt = 2/(pi^2 k^2) for odd k, 0 for even k >= 2.
     s = spectrum(kernels.arccos(0), 2, max_degree=101, digits=30)
     with mpmath.workdps(30):
@@ -107,7 +107,7 @@ def test_exact_zeros_stay_exact(name):
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 @pytest.mark.parametrize("d,max_degree", [(3, 12), (5, 40), (20, 12)])
-def test_tail_trace_is_the_sum_of_the_higher_masses(name, d, max_degree):
+def test_tail_trace_equals_higher_masses(name, d, max_degree):
     # Reference: sum_{k > K} B(d, k) xi_k extrapolated by mpmath.nsum from the
     # Gamma-function eigenvalues at 60 digits, not by subtraction from h(1).
     kernel = CATALOGUE[name]
@@ -140,7 +140,7 @@ def test_hilbert_schmidt_tail_matches_second_moment(name, d):
         assert abs(s.tail_hilbert_schmidt - reference) <= mpmath.mpf(10) ** -29 * reference
 
 
-def test_hilbert_schmidt_tail_matches_a_long_direct_sum():
+def test_hilbert_schmidt_tail_matches_direct_sum():
     # Reference: B(d, k) xi_k^2 summed directly up to k = 20000 (remainder below 1e-60 relative).
     kernel = kernels.relu_ntk()
     d, top = 20, 20000
@@ -166,7 +166,7 @@ def test_float64_at_large_dimension_matches_mpmath():
     assert low.tail_trace == pytest.approx(float(high.tail_trace), rel=1e-15)
 
 
-def test_user_kernel_with_same_function_is_unaffected():
+def test_user_kernel_ignores_closed_form():
     catalogue = kernels.relu_ntk()
     user = kernels.Kernel(catalogue.function, name="copy", angular=catalogue.angular)
     assert user.eigenvalue_formula is None
