@@ -22,6 +22,8 @@ from typing import Callable, Optional, Tuple
 import mpmath
 import numpy as np
 
+from ._arccos_spectrum import ArcCosineFormula
+
 __all__ = [
     "Kernel",
     "exponential",
@@ -84,6 +86,10 @@ class Kernel:
     zero_coefficients : tuple (parity, start), optional
         Declares that ``a_m = 0`` exactly for every ``m >= start`` with
         ``m % 2 == parity``; eigenvalues of such degrees are then exact zeros.
+    eigenvalue_formula : object, optional
+        Closed-form eigenvalues at every ``d``, set by the catalogue for the
+        arc-cosine kernels and the two-layer ReLU NTK; ``spectrum`` then uses
+        it instead of the series and quadrature.
 
     Examples
     --------
@@ -100,6 +106,7 @@ class Kernel:
     angular: Optional[Callable] = None
     value_at_one: Optional[Callable[[], object]] = None
     zero_coefficients: Optional[Tuple[int, int]] = None
+    eigenvalue_formula: Optional[object] = None
 
     def __post_init__(self):
         if not callable(self.function):
@@ -551,6 +558,7 @@ def arccos(order):
             angular=_arccos0_angular,
             value_at_one=lambda: mpmath.mpf(1),
             zero_coefficients=(0, 2),
+            eigenvalue_formula=ArcCosineFormula("arccos0"),
         )
     if order == 1 and not isinstance(order, bool):
         return Kernel(
@@ -560,6 +568,7 @@ def arccos(order):
             angular=_arccos1_angular,
             value_at_one=lambda: mpmath.mpf(1),
             zero_coefficients=(1, 3),
+            eigenvalue_formula=ArcCosineFormula("arccos1"),
         )
     raise ValueError(f"order must be 0 or 1, got {order!r}")
 
@@ -655,6 +664,7 @@ def relu_ntk(depth=1):
         angular=_relu_ntk_angular,
         value_at_one=lambda: mpmath.mpf(2),
         zero_coefficients=(1, 3),
+        eigenvalue_formula=ArcCosineFormula("relu_ntk"),
     )
 
 
@@ -698,6 +708,7 @@ def relu_nngp(depth=1):
         angular=_arccos1_angular,
         value_at_one=lambda: mpmath.mpf(1),
         zero_coefficients=(1, 3),
+        eigenvalue_formula=ArcCosineFormula("arccos1"),
     )
 
 

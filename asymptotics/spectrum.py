@@ -28,6 +28,7 @@ from ._eigen import (
     quadrature_second_moment,
     value_digits,
 )
+from ._arccos_spectrum import closed_form_spectrum
 from ._float_series import FloatSeriesFailed, float_spectrum
 from ._validation import AsymptoticsWarning, check_degree, check_dimension, warn
 from .harmonics import multiplicities as _multiplicities
@@ -81,8 +82,8 @@ class Spectrum:
     value_at_one : float, mpmath number or Fraction
         ``h(1)``, the trace of the operator.
     methods : tuple of str
-        How each eigenvalue was computed: ``"exact"``, ``"series"`` or
-        ``"quadrature"``.
+        How each eigenvalue was computed: ``"exact"``, ``"series"``,
+        ``"quadrature"`` or ``"closed form"``.
     digits : int or None
         Correct significant digits promised (``None``: float64, with a
         relative error below ``1e-12``, typically ``1e-15``; exact spectra use
@@ -294,6 +295,10 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
     run in mpmath with guard digits; the requested accuracy is checked by the
     size of the series remainder or by doubling the quadrature nodes.
 
+    The arc-cosine kernels and the two-layer ReLU NTK of the catalogue carry
+    closed-form eigenvalues (Gamma-function ratios) used at every ``d`` and
+    precision instead.
+
     For ``digits=None`` and a kernel with Taylor coefficients, a vectorised
     numpy evaluation of the same series runs first. It keeps every term as a
     mantissa and a power of two, so eigenvalues below the float64 range keep
@@ -352,6 +357,8 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
             f"digits={digits} needs a kernel function that accepts mpmath numbers; "
             f"{kernel.name!r} evaluates in float64 only"
         )
+    if kernel.eigenvalue_formula is not None:
+        return _closed_form(kernel, d, max_degree, multiplicities, digits)
     if digits is None and kernel.has_coefficients:
         try:
             return _float64_spectrum(kernel, d, max_degree, multiplicities)
@@ -370,6 +377,16 @@ def spectrum(kernel, d, max_degree=None, digits=None, exact=False):
     for warning in caught:
         warnings.warn(warning.message, warning.category, stacklevel=2)
     return _present(kernel, d, values, multiplicities, methods, *tail, digits)
+
+
+def _closed_form(kernel, d, max_degree, multiplicities, digits):
+    """Eigenvalues and tails from the kernel's closed-form eigenvalue formula."""
+    promised = FLOAT_DIGITS if digits is None else digits
+    values, trace, hilbert_schmidt, h_one = closed_form_spectrum(
+        kernel.eigenvalue_formula, d, max_degree, multiplicities, promised
+    )
+    methods = ["closed form"] * (max_degree + 1)
+    return _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt, h_one, digits)
 
 
 def _float64_spectrum(kernel, d, max_degree, multiplicities):
