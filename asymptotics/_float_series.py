@@ -29,6 +29,7 @@ import mpmath
 import numpy as np
 
 from ._eigen import SeriesNotConverged
+from ._validation import warn
 
 from .harmonics import multiplicities
 
@@ -45,6 +46,8 @@ REMAINDER_FRACTION = 1e-17
 MAX_TERMS = 3000
 # Degrees beyond max_degree summed directly for the tail trace.
 TAIL_BLOCKS = (16, 64, 200)
+# The two sums of the lumped tail, in the order _direct_tail returns them.
+TAIL_NAMES = ("tail trace", "tail Hilbert-Schmidt norm")
 
 _COEFFICIENTS = weakref.WeakKeyDictionary()
 _PRECISE_COEFFICIENTS = weakref.WeakKeyDictionary()
@@ -357,7 +360,7 @@ def _direct_tail(kernel, d, max_degree):
         hopeful = False
         for i, (mantissas, exponents) in enumerate(terms):
             if sums[i] is None:
-                sums[i] = _geometric_sum(mantissas, exponents)
+                sums[i] = _geometric_sum(mantissas, exponents, TAIL_NAMES[i], d)
                 hopeful |= sums[i] is None and not _slow_decay(mantissas, exponents)
         if not hopeful:
             break
@@ -374,11 +377,12 @@ def _slow_decay(mantissas, exponents):
     return ratio > 0.9
 
 
-def _geometric_sum(mantissas, exponents):
+def _geometric_sum(mantissas, exponents, name, d):
     """Float sum of scaled positive terms whose last two non-zero ones decay with ratio below 1/2.
 
-    Returns None when the terms decay more slowly. Sums below the float64 range
-    come back as subnormal numbers or 0, as the mpmath path converts them.
+    Returns None when the terms decay more slowly. A sum below the float64
+    range comes back as a subnormal number or 0, with a warning that gives
+    its order of magnitude.
     """
     nonzero = np.flatnonzero(mantissas)
     if len(nonzero) < 2:
@@ -390,4 +394,11 @@ def _geometric_sum(mantissas, exponents):
     remainder = math.ldexp(mantissas[last], int(exponents[last]) - top) * ratio / (1 - ratio)
     if ratio >= 0.5 or remainder > 1e-17 * total:
         return None
-    return math.ldexp(total, top)
+    value = math.ldexp(total, top)
+    if 0 < total and value < np.finfo(float).tiny:
+        power = math.log10(total) + top * math.log10(2)
+        warn(
+            f"the {name} at d={d} is about 1e{power:.0f}, below the float64 range, and reads "
+            f"as {value:g}; use digits=N for mpmath numbers"
+        )
+    return value

@@ -394,9 +394,14 @@ def _float64_spectrum(kernel, d, max_degree, multiplicities):
     with mpmath.workdps(20):
         h_one = kernel.at_one()
     _check_float_range(kernel, h_one)
-    mantissas, exponents, _, trace, hilbert_schmidt = float_spectrum(
-        kernel, d, max_degree, multiplicities
-    )
+    # Warnings are shown only when this path returns, not before a fallback.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AsymptoticsWarning)
+        mantissas, exponents, _, trace, hilbert_schmidt = float_spectrum(
+            kernel, d, max_degree, multiplicities
+        )
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=3)
     values = np.ldexp(mantissas, exponents)
     with np.errstate(divide="ignore"):
         logs = np.log(mantissas) + exponents * math.log(2)
@@ -625,6 +630,12 @@ def _present(kernel, d, values, multiplicities, methods, trace, hilbert_schmidt,
     underflow = [k for k, (v, f) in enumerate(zip(values, floats)) if v != 0 and abs(f) < 2.3e-308]
     if underflow:
         _warn_underflow(d, underflow)
+    for name, value in (("tail trace", trace), ("tail Hilbert-Schmidt norm", hilbert_schmidt)):
+        if value > 0 and float(value) < 2.3e-308:
+            warn(
+                f"the {name} at d={d} is {mpmath.nstr(value, 3)}, below the float64 range, and "
+                f"reads as {float(value):g}; use digits=N for mpmath numbers"
+            )
     return Spectrum(
         kernel, d, floats, multiplicities, logs, float(trace), float(hilbert_schmidt),
         float(h_one), tuple(methods), None, "float64",
