@@ -208,9 +208,10 @@ class _Problem:
 
     def s_of_kappa(self, kappa):
         """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
-        ratio = self.eigenvalues / (self.eigenvalues + kappa[..., None])
-        df1 = (self.masses / (self.eigenvalues + kappa[..., None])).sum(axis=-1)
-        df2 = (self.masses * ratio / (self.eigenvalues + kappa[..., None])).sum(axis=-1)
+        inverse = 1 / (self.eigenvalues + kappa[..., None])
+        weighted = self.masses * inverse
+        df1 = weighted.sum(axis=-1)
+        df2 = (weighted * (self.eigenvalues * inverse)).sum(axis=-1)
         return kappa * (1 - df1 / self.n), 1 - df2 / self.n
 
     def solve_real(self, s):
