@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import decimal
 import inspect
 import io
 import json
@@ -538,7 +539,7 @@ def _spectrum(args):
     digits = args.digits or 17
     columns = {
         "degree": list(range(spec.max_degree + 1)),
-        "eigenvalue": list(spec.eigenvalues),
+        "eigenvalue": _eigenvalue_column(spec),
         "multiplicity": list(spec.multiplicities),
         "degree_mass": list(spec.degree_masses),
         "scaled_eigenvalue": _scaled_eigenvalues(spec),
@@ -571,6 +572,20 @@ def _spectrum(args):
     return "\n".join(lines) + "\n"
 
 
+def _eigenvalue_column(spec):
+    """Eigenvalues; float64 ones below the float64 range as text from ``log_eigenvalues``.
+
+    The logarithm keeps about 13 significant digits there, so 12 are printed.
+    """
+    column = []
+    for xi, log_xi in zip(spec.eigenvalues, spec.log_eigenvalues):
+        if spec.precision == "float64" and abs(xi) < np.finfo(float).tiny and math.isfinite(log_xi):
+            column.append(mpmath.nstr(mpmath.exp(float(log_xi)), 12))
+        else:
+            column.append(xi)
+    return column
+
+
 def _scaled_eigenvalues(spec):
     """``d^k xi_k``; through logarithms for float64, where ``d^k`` or ``xi_k`` may leave the range."""
     scaled = []
@@ -579,12 +594,20 @@ def _scaled_eigenvalues(spec):
             scaled.append(xi * spec.d**k)
         else:
             log_xi = float(spec.log_eigenvalues[k])
-            scaled.append(math.exp(log_xi + k * math.log(spec.d)) if math.isfinite(log_xi) else 0.0)
+            if not math.isfinite(log_xi):
+                scaled.append(0.0)
+                continue
+            log_scaled = log_xi + k * math.log(spec.d)
+            # d^k xi_k tends to h^(k)(0), which passes the float64 range for large k.
+            fits = log_scaled < math.log(np.finfo(float).max)
+            scaled.append(math.exp(log_scaled) if fits else mpmath.exp(log_scaled))
     return scaled
 
 
 def _number(value, digits):
-    """Full-precision text of a float, mpmath number or Fraction."""
+    """Full-precision text of a float, mpmath number or Fraction (text stays as it is)."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, mpmath.mpf):
         return mpmath.nstr(value, digits)
     if isinstance(value, Fraction):
@@ -910,6 +933,8 @@ def _machine(columns, format, meta, digits=17):
 
 
 def _g(value, digits=6):
+    if isinstance(value, mpmath.mpf) and not math.isfinite(float(value)) and mpmath.isfinite(value):
+        return mpmath.nstr(value, digits)
     value = float(value)
     if math.isinf(value):
         return "inf"
@@ -918,7 +943,8 @@ def _g(value, digits=6):
 
 def _int_text(value):
     text = str(value)
-    return text if len(text) <= 24 else f"{float(value):.6e}"
+    # Decimal rounds integers of any size; float() fails beyond about 1.8e308.
+    return text if len(text) <= 24 else format(decimal.Decimal(value), ".6e")
 
 
 def _energy_text(target):

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 
+from asymptotics import multiplicity
 from asymptotics.cli import main, pool_means
 
 
@@ -323,3 +324,19 @@ def test_compare_bad_kernel_names_option(capsys):
     assert status == 2
     assert err.startswith("asymptotics: error: --kernel-a 't^^2' is not a valid kernel")
     assert err.count("\n") == 1
+
+
+def test_spectrum_beyond_float_range_prints_values(capsys):
+    # At d = 10^6 the eigenvalue of degree 200 (about 7e-830), B(d, 200) (about 1e825)
+    # and d^200 xi_200 (about 7e370) all leave the float64 range; the table prints them
+    # from logarithms and exact integers instead of failing or printing 0.
+    status, out, err = run(["spectrum", "--d", "1000000", "--max-degree", "200", "--format", "csv"], capsys)
+    assert status == 0
+    assert "below the float64 range" in err
+    last = list(csv.DictReader(io.StringIO(out)))[-1]
+    assert last["degree"] == "200"
+    mantissa, exponent = last["eigenvalue"].split("e")
+    assert int(exponent) < -308
+    assert float(mantissa) > 0
+    assert int(last["multiplicity"]) == multiplicity(10**6, 200)
+    assert 300 < int(last["scaled_eigenvalue"].split("e+")[1]) < 400
