@@ -392,10 +392,14 @@ def _sample_size(args):
         raise UsageError(f"n = d^alpha = {d}^{args.alpha} is beyond the float64 range") from None
 
 
-def _theory(args, kernel, target, n):
-    """Spectrum and stage report for the curves and simulate commands."""
+def _check_points(args):
     if not 1 <= args.points <= MAX_POINTS:
         raise UsageError(f"--points must be an integer in [1, {MAX_POINTS}], got {args.points}")
+
+
+def _theory(args, kernel, target, n):
+    """Spectrum and stage report for the curves and simulate commands."""
+    _check_points(args)
     max_degree = args.max_degree
     if max_degree is None:
         default = kernel.polynomial_degree if kernel.polynomial_degree is not None else DEFAULT_MAX_DEGREE
@@ -471,8 +475,22 @@ def _time_grid(args, spec, report):
     return np.geomspace(first, last, args.points)
 
 
+def _inversion_floor(target):
+    """Training risk below which the Talbot inversion gives only rounding noise."""
+    return ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+
+
+def _train_text(value, floor, digits=6):
+    """A theory training risk, or ``<floor`` where it is below the inversion's accuracy."""
+    return _g(value, digits) if value == 0 or value > floor else f"<{floor:.1g}"
+
+
+def _floor_note(floor):
+    return f"Training risks shown as <{floor:.1g} are below the accuracy of the inversion."
+
+
 def _curves_table(kernel, d, n, target, columns, report):
-    floor = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+    floor = _inversion_floor(target)
     lines = [
         f"{kernel.name} at d = {d}, n = {_g(n)} (log_d n = {math.log(n) / math.log(d):.3g}), "
         f"noise {_g(target.noise)}, energies {_energy_text(target)}",
@@ -482,12 +500,12 @@ def _curves_table(kernel, d, n, target, columns, report):
     ]
     unresolved = False
     for t, s, o, te, tr in zip(*(columns[k] for k in ("time", "stage", "oracle", "test", "train"))):
-        train = _g(tr) if tr == 0 or tr > floor else f"<{floor:.1g}"
+        train = _train_text(tr, floor)
         unresolved |= train.startswith("<")
         lines.append(f"{_g(t):>12} {s:>5} {_g(o):>11} {_g(te):>11} {train:>11}")
     lines += [""] + _stage_lines(report)
     if unresolved:
-        lines.append(f"Training risks shown as <{floor:.1g} are below the accuracy of the inversion.")
+        lines.append(_floor_note(floor))
     return "\n".join(lines) + "\n"
 
 
@@ -665,8 +683,7 @@ def _compare(args):
     target = Target(_energies(args.energies), noise=args.noise)
     d = args.d
     n = _sample_size(args)
-    if not 1 <= args.points <= MAX_POINTS:
-        raise UsageError(f"--points must be an integer in [1, {MAX_POINTS}], got {args.points}")
+    _check_points(args)
     first = args.t_min if args.t_min is not None else 1.0
     last = args.t_max if args.t_max is not None else 1e6
     if not (0 < first < last < math.inf):
@@ -703,15 +720,15 @@ def _compare_table(kernel_a, kernel_b, d, n, target, columns, result):
         "",
         f"{'time':>12} {'train a':>11} {'train b':>11} {'test a':>11} {'test b':>11}",
     ]
-    floor = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+    floor = _inversion_floor(target)
     unresolved = False
     for t, train_a, train_b, test_a, test_b in zip(*(columns[k] for k in ("time", "train_a", "train_b", "test_a", "test_b"))):
-        trains = [_g(v) if v == 0 or v > floor else f"<{floor:.1g}" for v in (train_a, train_b)]
+        trains = [_train_text(v, floor) for v in (train_a, train_b)]
         unresolved |= any(text.startswith("<") for text in trains)
         lines.append(f"{_g(t):>12} {trains[0]:>11} {trains[1]:>11} {_g(test_a):>11} {_g(test_b):>11}")
     lines += ["", _compare_summary(result, columns["time"][-2])]
     if unresolved:
-        lines.append(f"Training risks shown as <{floor:.1g} are below the accuracy of the inversion.")
+        lines.append(_floor_note(floor))
     return "\n".join(lines) + "\n"
 
 
@@ -791,16 +808,14 @@ def _simulate_table(kernel, d, n, target, args, columns):
     ]
     keys = ("time", "stage", "oracle", "test", "test_simulated", "test_error", "train",
             "train_simulated", "train_error")  # fmt: skip
-    floor = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
+    floor = _inversion_floor(target)
     for t, stage, oracle, test, test_sim, test_se, train, train_sim, train_se in zip(
         *(columns[k] for k in keys)
     ):
-        # Theory training risks below the accuracy of the Laplace inversion are rounding noise.
-        train = train if train == 0 or train > floor else f"<{floor:.1g}"
         lines.append(
             f"{_g(t):>11} {stage:>5} {_g(oracle, 5):>10} {_g(test, 5):>10} "
             f"{_g(test_sim, 5) + ' +- ' + _g(test_se, 2):>21} "
-            f"{train if isinstance(train, str) else _g(train, 5):>10} "
+            f"{_train_text(train, floor, 5):>10} "
             f"{_g(train_sim, 5) + ' +- ' + _g(train_se, 2):>21}"
         )
     return "\n".join(lines) + "\n"
