@@ -40,8 +40,8 @@ __all__ = ["EmpiricalRisk", "RidgeRisk", "empirical_risk", "ridge_risk", "ABSOLU
 ABSOLUTE_ACCURACY = 1e-9
 
 # Times at which the inversion is repeated with a second node count. The
-# inversion error varies smoothly with t (the transform is analytic in s), so
-# times spread over the whole range bound it; a solver failure at any time raises.
+# inversion error varies smoothly with t because the transform is analytic in s,
+# so times spread over the whole range bound it. A solver failure at any time raises.
 CHECKED_TIMES = 64
 # Times inverted together: the two-variable sums hold about 40 kB per time at
 # 18 nodes, so a block stays near 40 MB.

@@ -285,7 +285,6 @@ def limit_curves(kernel, target, alpha, gamma, *, scale=1.0):
     gamma, scale = _check_exponents(gamma, scale)
 
     oracle = np.full(gamma.shape, limit.noise)
-    test = np.full(gamma.shape, limit.noise)
     learned = np.zeros(gamma.shape)
     unlearned = np.full(gamma.shape, limit.noise)
     for rate in limit.rates:
@@ -295,10 +294,8 @@ def limit_curves(kernel, target, alpha, gamma, *, scale=1.0):
         residual = energy * limit.residual(rate, gamma, scale)
         oracle = oracle + residual
         if rate.degree in limit.empirical:
-            test = test + residual
             learned = learned + residual
         else:
-            test = test + energy
             unlearned = unlearned + energy
 
     # The part of the labels the empirical world cannot learn is interpolated
@@ -308,7 +305,7 @@ def limit_curves(kernel, target, alpha, gamma, *, scale=1.0):
     if limit.high_mass <= 0:
         fraction = np.ones_like(gamma)
     train = learned + fraction * unlearned
-    # The same sum as train with fraction 1, so that train <= test holds exactly
+    # The test risk is the same sum with fraction 1, so train <= test is exact
     # in floating point (rounding is monotone).
     test = learned + unlearned
 

@@ -170,7 +170,8 @@ def test_spectrum_scaled_eigenvalue_beyond_float_range(capsys):
     # d^k = 1000^120 overflows float64; the product d^k xi_k stays finite.
     rows = spectrum_rows(["--kernel", "exponential", "--d", "1000", "--max-degree", "120"], capsys)
     scaled = float(rows[120]["scaled_eigenvalue"])
-    assert np.isfinite(scaled) and scaled > 0
+    assert np.isfinite(scaled)
+    assert scaled > 0
 
 
 def test_kernel_expression_matches_catalogue(capsys):
@@ -216,7 +217,8 @@ def simulate_argv(*extra):
 def test_simulate_table_and_progress(capsys):
     status, out, err = run(simulate_argv("--t-min", "1", "--t-max", "100"), capsys)
     assert status == 0
-    assert "test sim" in out and "train sim" in out
+    assert "test sim" in out
+    assert "train sim" in out
     assert "5 draws" in out
     assert "simulated 5/5 draws" in err
 
