@@ -476,7 +476,7 @@ def _time_grid(args, spec, report):
 
 
 def _inversion_floor(target):
-    """Training risk below which the Talbot inversion gives only rounding noise."""
+    """Training risk below which the Laplace inversion gives only rounding noise."""
     return ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
 
 

@@ -114,7 +114,7 @@ def main():
         },
         "accuracy": (
             f"eigenvalues: {DIGITS} correct significant digits or exact rationals; risks: float64, "
-            "Talbot inversion accurate to about 1e-11 times the initial risk"
+            "Laplace inversion accurate to about 1e-11 times the initial risk"
         ),
     }
     with open(folder / "reference_values.json", "w") as handle:

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from asymptotics import AsymptoticsWarning, Target, kernels, laplace, spectrum
-from asymptotics.empirical import ABSOLUTE_ACCURACY, _Problem, empirical_risk, ridge_risk
+from asymptotics.empirical import (
+    ABSOLUTE_ACCURACY,
+    _clip_rounding,
+    _Problem,
+    empirical_risk,
+    ridge_risk,
+)
 from asymptotics.oracle import oracle_risk
 
 
@@ -60,12 +66,13 @@ def test_variance_matches_one_point_formula(exponential_20):
     # route that shares only the fixed point with the two-variable inversion.
     n = 400
     problem = _Problem(exponential_20, TARGET, n)
-    zeta, weight = laplace.talbot_nodes(18)
+    zeta, weight = laplace.hyperbola_nodes(18)
 
     def j_curve(tau):
+        # Each time on its own contour (window end T = t), unlike empirical_risk.
         s = zeta[None, :] / tau[:, None]
         kappa = problem.solve_contour(s, problem.solve_real(s[:, 0].real))
-        return laplace.invert(kappa / s**2, weight, tau)
+        return laplace.invert(kappa / s**2, zeta, weight, tau, tau)
 
     one_point = TARGET.noise * (2 * j_curve(TIMES) - j_curve(2 * TIMES) - 1)
     risk = empirical_risk(exponential_20, TARGET, n, TIMES)
@@ -75,7 +82,7 @@ def test_variance_matches_one_point_formula(exponential_20):
 def test_train_curve_transforms_to_ridge_resolvent(exponential_20):
     # int_0^inf e^{-lam t} train(t/2) dt = G(lam) = sigma^2/kappa + sum F^2/(xi + kappa)
     # with kappa = kappa(lam) from the real-axis fixed point: this checks the complex
-    # contour solver and the Talbot inversion against the real solver.
+    # contour solver and the Laplace inversion against the real solver.
     n, lam = 300, 0.05
     x = np.linspace(np.log(1e-6), np.log(2000 / lam), 4001)
     t = np.exp(x)
@@ -89,7 +96,7 @@ def test_train_curve_transforms_to_ridge_resolvent(exponential_20):
 
 
 def test_late_times_reach_ridgeless_values(exponential_20):
-    # Talbot inversion at times just below the frozen range must approach the
+    # The inversion at times just below the frozen range must approach the
     # closed-form t = inf values (ridgeless kernel regression).
     n = 300
     problem = _Problem(exponential_20, TARGET, n)
@@ -164,7 +171,7 @@ def test_rejects_negative_ridge(exponential_20):
 
 def test_tiny_times_equal_start(exponential_20):
     # For t * mu below float64 resolution the curves are their t = 0 values; the
-    # Talbot nodes zeta/t would overflow there.
+    # contour nodes zeta/T would overflow there.
     risk = empirical_risk(exponential_20, TARGET, 300, [1e-300, 1e-30])
     assert np.all(risk.test == 0.5 + 2.8)
     assert np.all(risk.train == 0.5 + 2.8)
@@ -201,7 +208,7 @@ POPULATION = 1e30  # n so large that kappa(s) = s to float64 precision
 
 
 def test_bias_by_degree_sums_to_bias(exponential_20):
-    # Every path (t = 0, Talbot, frozen, t = inf; flow, decay, descent) splits
+    # Every path (t = 0, inversion, frozen, t = inf; flow, decay, descent) splits
     # the bias exactly over the degrees: an identity of the formulas.
     times = np.concatenate([[0.0], TIMES, [np.inf]])
     for options in ({}, {"ridge": 1e-3}, {"step_size": 0.5}, {"ridge": 1e-3, "step_size": 0.5}):
@@ -275,7 +282,7 @@ def test_weight_decay_end_is_ridge_regression(exponential_20):
 
 
 def test_weight_decay_approaches_ridge_regression(exponential_20):
-    # Talbot inversion late in the flow must approach the closed form at t = inf.
+    # The inversion late in the flow must approach the closed form at t = inf.
     risk = empirical_risk(exponential_20, TARGET, 300, [3000.0, np.inf], ridge=0.01)
     assert risk.test[0] == pytest.approx(risk.test[1], rel=1e-9)
     assert risk.train[0] == pytest.approx(risk.train[1], rel=1e-9)
@@ -329,11 +336,20 @@ def test_descent_rejects_bad_step_size(exponential_20, step_size):
 
 
 def test_few_nodes_warn_about_accuracy(exponential_20):
-    # 8 nodes truncate at about 1e-6; the check against 12 nodes must warn, and the
-    # late training risk, truly near 0, comes out negative beyond the accuracy.
+    # 8 nodes truncate at about 1e-6 of the initial risk; the check against 12 nodes must warn.
+    with pytest.warns(AsymptoticsWarning, match="Laplace inversion with 8 and 12 nodes"):
+        empirical_risk(exponential_20, TARGET, 300, TIMES, nodes=8)
+
+
+def test_negative_rounding_is_reported_as_zero():
+    # A curve is a mean of squares: below 0 within the accuracy it is 0 silently,
+    # beyond it 0 with a warning.
+    scale = 2.0
+    quiet = _clip_rounding([np.array([-0.5 * ABSOLUTE_ACCURACY * scale, 1.0])], scale)
+    np.testing.assert_array_equal(quiet[0], [0.0, 1.0])
     with pytest.warns(AsymptoticsWarning, match="reported as 0"):
-        with pytest.warns(AsymptoticsWarning, match="Talbot inversion with 8 and 12 nodes"):
-            empirical_risk(exponential_20, TARGET, 300, TIMES, nodes=8)
+        loud = _clip_rounding([np.array([-3 * ABSOLUTE_ACCURACY * scale, 1.0])], scale)
+    np.testing.assert_array_equal(loud[0], [0.0, 1.0])
 
 
 def test_ridge_risk_broadcasts_samples_and_ridges(exponential_20):
@@ -363,7 +379,7 @@ def test_ridge_curve_peaks_at_interpolation_threshold():
 def test_inversion_accurate_across_many_time_scales():
     # Rates xi_k from 1e-1 down to about 1e-15 (exponential kernel, d = 100,
     # degrees 1-6) and times 1 to 1e17: at n = 1e30 the equivalent is the exact
-    # oracle curve, so the float64 Talbot error is measured directly.
+    # oracle curve, so the float64 inversion error is measured directly.
     s = spectrum(kernels.exponential(), 100, max_degree=10)
     target = Target({k: 1.0 for k in range(1, 7)})
     times = np.geomspace(1.0, 1e17, 18)
@@ -372,3 +388,87 @@ def test_inversion_accurate_across_many_time_scales():
     floor = ABSOLUTE_ACCURACY * target.total_energy
     assert np.abs(risk.test - oracle).max() <= floor
     assert np.abs(risk.train - oracle).max() <= floor
+
+
+def _talbot(nodes):
+    """Fixed Talbot rule (Abate and Valko 2004): nodes zeta_j and weights for s = zeta / t."""
+    theta = np.arange(nodes) * np.pi / nodes
+    zeta = np.full(nodes, 2 * nodes / 5, dtype=complex)
+    sigma = np.zeros(nodes)
+    cot = 1 / np.tan(theta[1:])
+    zeta[1:] = (2 * nodes / 5) * theta[1:] * (cot + 1j)
+    sigma[1:] = theta[1:] + (theta[1:] * cot - 1) * cot
+    return zeta, (1 + 1j * sigma) * np.exp(zeta) / 5
+
+
+@pytest.mark.parametrize("n", [50, 400, 5000])
+def test_windowed_inversion_matches_talbot_per_time(exponential_20, n):
+    # An independent contour: the fixed Talbot rule placed separately at each time,
+    # applied to the same two-variable transforms of the bias and the variance and to
+    # the one-variable transform of the training risk at 2t.
+    problem = _Problem(exponential_20, TARGET, n)
+    zeta, weight = _talbot(18)
+    full_zeta = np.concatenate([zeta, np.conj(zeta[1:])])
+    full_weight = np.concatenate([weight, np.conj(weight[1:])])
+    doubled = np.where(np.arange(zeta.size) > 0, 2.0, 1.0) * weight
+    times = np.geomspace(0.3, 3e4, 7)
+    risk = empirical_risk(exponential_20, TARGET, n, times)
+    for i, t in enumerate(times):
+        s = zeta[None, :] / t
+        kappa = problem.solve_contour(s, problem.solve_real(s[:, 0].real))[0]
+        kappa_full = np.concatenate([kappa, np.conj(kappa[1:])])
+        s_full = full_zeta / t
+        rows = 1 / (problem.eigenvalues + kappa[:, None])
+        columns = 1 / (problem.eigenvalues + kappa_full[:, None])
+        share = problem.masses * problem.eigenvalues / n
+        energy = (rows * problem.energies) @ columns.T
+        overlap = (rows * share) @ columns.T
+        common = 1 / (np.outer(zeta / t, s_full) * (1 - overlap))
+        kappas = np.outer(kappa, kappa_full)
+
+        def pair(transform):
+            return (doubled @ (transform @ full_weight)).real / t**2
+
+        bias = pair(kappas * energy * common)
+        variance = TARGET.noise * pair(overlap * common)
+        s_train = zeta / (2 * t)
+        kappa_train = problem.solve_contour(
+            s_train[None, :], problem.solve_real(s_train[:1].real)
+        )[0]
+        g = TARGET.noise / kappa_train + (
+            problem.energies / (problem.eigenvalues + kappa_train[:, None])
+        ).sum(axis=-1)
+        train = (doubled @ g).real / (2 * t)
+        scale = TARGET.noise + TARGET.total_energy
+        assert abs(risk.bias[i] - bias) <= 1e-10 * scale
+        assert abs(risk.variance[i] - variance) <= 1e-10 * scale
+        assert abs(risk.train[i] - train) <= 1e-10 * scale
+
+
+def test_rank_below_n_reaches_end_point():
+    # h(u) = 0.2 + u + u^2/2 at d = 10 has rank 1 + 10 + 54 = 65 < n: beyond the
+    # smallest non-zero rate of K/n the curves sit at the closed-form t = inf values,
+    # also at times where s_1 s_2 on the contour would underflow.
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), 10)
+    target = Target({1: 1.0, 2: 1.0}, noise=0.1)
+    late = empirical_risk(s, target, 1e4, [1e6, 1e100, 1e300, 1.7e308])
+    end = empirical_risk(s, target, 1e4, np.inf)
+    for field in ("test", "train", "bias", "variance"):
+        np.testing.assert_allclose(getattr(late, field), getattr(end, field)[0], rtol=1e-12)
+
+
+def test_edge_below_rank_matches_sampled_eigenvalues():
+    # Simulation: the smallest non-zero eigenvalue of K/n over 4 draws of n = 400
+    # points on the sphere in d = 10, for the kernel of rank 65 above.
+    d, n = 10, 400
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), d)
+    edge = _Problem(s, Target({1: 1.0}), n).smallest_rate()
+    rng = np.random.default_rng(3)
+    sampled = []
+    for _ in range(4):
+        x = rng.standard_normal((n, d))
+        x *= np.sqrt(d) / np.linalg.norm(x, axis=1, keepdims=True)
+        gram = x @ x.T / d
+        eigenvalues = np.linalg.eigvalsh((0.2 + gram + 0.5 * gram**2) / n)
+        sampled.append(eigenvalues[eigenvalues > 1e-10 * eigenvalues.max()].min())
+    assert abs(np.mean(sampled) / edge - 1) < 0.15

@@ -223,7 +223,7 @@ def test_empirical_risk_valid_values(problem, n, t):
 
     The training risk is non-increasing in time: in every draw the residual
     ``exp(-t K/n) y`` shrinks. Checked to the stated absolute accuracy of the
-    Talbot inversion.
+    Laplace inversion.
     """
     _, _, spec, target = problem
     order = np.sort(np.asarray(t, dtype=float))
