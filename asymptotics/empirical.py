@@ -184,9 +184,10 @@ class _Problem:
         For rank ``< n``, ``K/n`` has ``n - rank`` zero eigenvalues, which never
         move, and the others start at the root of ``df_2(kappa_e) = n`` with
         ``-xi_min < kappa_e < 0``, where ``df_2`` runs from the rank at 0 up to
-        infinity at ``-xi_min``. At rank ``= n`` the edge is 0.
+        infinity at ``-xi_min``. At rank ``= n`` the edge is 0, and so is the
+        rate of the zero kernel (rank 0).
         """
-        if self.rank == self.n or not np.isfinite(self.rank):
+        if self.rank == self.n or self.rank == 0 or not np.isfinite(self.rank):
             return 0.0
         if self.rank < self.n:
             return self._edge_below_rank()

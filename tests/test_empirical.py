@@ -472,3 +472,12 @@ def test_edge_below_rank_matches_sampled_eigenvalues():
         eigenvalues = np.linalg.eigvalsh((0.2 + gram + 0.5 * gram**2) / n)
         sampled.append(eigenvalues[eigenvalues > 1e-10 * eigenvalues.max()].min())
     assert abs(np.mean(sampled) / edge - 1) < 0.15
+
+
+def test_zero_kernel_never_moves():
+    # h = 0 has rank 0: the predictor stays at 0, so every risk keeps its t = 0 value.
+    s = spectrum(kernels.polynomial([0.0]), 5)
+    target = Target({1: 1.0}, noise=0.2)
+    risk = empirical_risk(s, target, 10, [0.0, 1.0, 1e10, np.inf])
+    np.testing.assert_array_equal(risk.test, 1.2)
+    np.testing.assert_array_equal(risk.train, 1.2)
