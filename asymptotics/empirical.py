@@ -125,7 +125,6 @@ class _Problem:
         eigenvalues, masses, energies = all_levels(spectrum, target)
         self.eigenvalues = eigenvalues
         self.masses = masses
-        self._curvature = masses * eigenvalues
         self.energies = energies
         self.noise = target.noise
         self.rank = _rank(spectrum)
@@ -136,13 +135,13 @@ class _Problem:
         # Levels above max_degree (the lumped tail, zero levels of a polynomial
         # kernel) share the last column of the per-degree breakdown.
         self.columns = spectrum.max_degree + 2
-        column = np.minimum(np.arange(eigenvalues.size), self.columns - 1)
-        self._collapse = np.zeros((eigenvalues.size, self.columns))
-        self._collapse[np.arange(eigenvalues.size), column] = 1.0
 
     def collapse(self, per_level):
         """Sum the last axis (one entry per level) into degrees ``0..max_degree`` and the rest."""
-        return per_level.real @ self._collapse if np.iscomplexobj(per_level) else per_level @ self._collapse
+        per_level = per_level.real
+        last = self.columns - 1
+        rest = per_level[..., last:].sum(axis=-1, keepdims=True)
+        return np.concatenate([per_level[..., :last], rest], axis=-1)
 
     def top_edge(self):
         """Upper edge of the deterministic-equivalent spectrum of ``K/n``.
@@ -187,7 +186,7 @@ class _Problem:
         infinity at ``-xi_min``. At rank ``= n`` the edge is 0, and so is the
         rate of the zero kernel (rank 0).
         """
-        if self.rank == self.n or self.rank == 0 or not np.isfinite(self.rank):
+        if self.rank == self.n or self.rank == 0:
             return 0.0
         if self.rank < self.n:
             return self._edge_below_rank()
@@ -198,7 +197,7 @@ class _Problem:
             if lower < 1e-300:
                 return 0.0
         for _ in range(200):
-            middle = np.sqrt(lower * upper)
+            middle = np.sqrt(lower) * np.sqrt(upper)
             if self.df2(middle) > self.n:
                 lower = middle
             else:
@@ -219,7 +218,7 @@ class _Problem:
             if lower < 1e-15 * smallest:
                 return 0.0
         for _ in range(200):
-            middle = np.sqrt(lower * upper)
+            middle = np.sqrt(lower) * np.sqrt(upper)
             if self.df2(middle - smallest) > self.n:
                 lower = middle
             else:
@@ -242,7 +241,8 @@ class _Problem:
         """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
         inverse = 1 / (self.eigenvalues + kappa[..., None])
         df1 = inverse @ self.masses
-        df2 = (inverse * inverse) @ self._curvature
+        # xi/(xi + kappa) first: inverse^2 alone overflows for xi + kappa below 1e-154.
+        df2 = (inverse * (self.eigenvalues * inverse)) @ self.masses
         return kappa * (1 - df1 / self.n), 1 - df2 / self.n
 
     def solve_real(self, s):
@@ -252,6 +252,16 @@ class _Problem:
         ``kappa = s + h(1)/n`` lies there, so the iterates decrease monotonically.
         """
         kappa = s + self.masses.sum() / self.n
+        # Far above the root, Newton's first step cancels s against kappa and loses
+        # it to rounding, so first come down by factors of 16 while s(kappa) >= s,
+        # which is true exactly to the right of the root (256 factors span float64).
+        for _ in range(256):
+            smaller = kappa / 16
+            value, _ = self.s_of_kappa(smaller)
+            down = value >= s
+            if not down.any():
+                break
+            kappa = np.where(down, smaller, kappa)
         for _ in range(200):
             value, slope = self.s_of_kappa(kappa)
             step = (value - s) / slope
@@ -289,7 +299,9 @@ class _Problem:
         if depth >= MAX_SUBSTEP_HALVINGS:
             raise ArithmeticError(
                 "the complex fixed point kappa(s) did not converge along the contour "
-                f"even with steps shortened {2**depth} times"
+                f"even with steps shortened {2**depth} times; n = {self.n:.17g} and the "
+                f"rank of the kernel is {self.rank:.17g}, and n at or next to the rank "
+                "is the usual cause"
             )
         bad = ~ok
         middle = (s_from[bad] + s_to[bad]) / 2
@@ -400,7 +412,7 @@ def empirical_risk(
         whole number of steps.
     NotImplementedError
         For a stable step size with ``eta (mu_max + ridge) >= 1``, or fewer
-        steps than the inversion resolves (about ``0.4 (nodes + 4)``, 8 at
+        steps than the inversion resolves (about ``0.4 (nodes + 4)``, 9 at
         the default).
     ArithmeticError
         When the fixed point ``kappa(s)`` cannot be found.
@@ -680,64 +692,73 @@ def _invert(problem, times, window_of, windows, ridge, per_level=True):
         transform = jacobian[count:] * g
 
     # Two-variable transforms of each window: rows over the upper nodes,
-    # columns over the whole contour (see laplace.invert_pair).
+    # columns over the whole contour (see laplace.invert_pair). They are formed
+    # as T^2 F(s_1, s_2), with zeta = s T in the denominators and the weights
+    # without their factors 1/T, so that nothing underflows at times near 1e300.
     s_rows, kappa_rows, jacobian_rows = s[:count], kappa[:count], jacobian[:count]
 
     def columns_of(rows):
         return np.concatenate([rows, np.conj(rows[:, 1:])], axis=1)
 
-    s_columns, kappa_columns = columns_of(s_rows), columns_of(kappa_rows)
+    # R = 1/(xi + kappa), and rho = kappa R and xi R, which stay below about 1.
     rows = 1 / (problem.eigenvalues + kappa_rows[..., None])
-    columns = 1 / (problem.eigenvalues + kappa_columns[..., None])
-    share = problem.masses * problem.eigenvalues / problem.n
-    energy = (rows * problem.energies) @ columns.transpose(0, 2, 1)
-    overlap = (rows * share) @ columns.transpose(0, 2, 1)
-    common = (jacobian_rows[:, :, None] * columns_of(jacobian_rows)[:, None, :]) / (
-        s_rows[:, :, None] * s_columns[:, None, :] * (1 - overlap)
-    )
-    kappas = kappa_rows[:, :, None] * kappa_columns[:, None, :]
-    transforms = [kappas * energy * common, problem.noise * overlap * common]
+    columns = 1 / (problem.eigenvalues + columns_of(kappa_rows)[..., None])
+    rho_rows, rho_columns = kappa_rows[..., None] * rows, columns_of(kappa_rows)[..., None] * columns
+    weighted_columns = (problem.masses / problem.n) * columns
+    # kappa_1 kappa_2 E_12 and Q_12 = (1/n) sum_k m_k xi_k R_1k R_2k.
+    energy = (rho_rows * problem.energies) @ rho_columns.transpose(0, 2, 1)
+    overlap = (problem.eigenvalues * rows) @ weighted_columns.transpose(0, 2, 1)
+    reduced = jacobian_rows / (s_rows * tops[:, None])
+    common = reduced[:, :, None] * columns_of(reduced)[:, None, :] / (1 - overlap)
+    transforms = [energy * common, problem.noise * overlap * common]
     if not separate_train:
-        ridges = (s_rows[:, :, None] + ridge) * (s_columns[:, None, :] + ridge)
-        transforms.append(ridges * (problem.noise / kappas + energy) * common)
+        kappas = kappa_rows[:, :, None] * columns_of(kappa_rows)[:, None, :]
+        ridges = (s_rows[:, :, None] + ridge) * (columns_of(s_rows)[:, None, :] + ridge)
+        transforms.append(ridges * (problem.noise + energy) / kappas * common)
     transforms = np.stack(transforms, axis=1)
     # Level k of the bias is the transform
     #   R_1k R_2k (F_k^2 kappa_1 kappa_2 (1 - Q_12) + (m_k xi_k/n) kappa_1 kappa_2 E_12) common
-    # with R = 1/(xi_k + kappa). Since common = J_1 J_2 / (s_1 s_2 (1 - Q_12)), the
-    # first part is the product of a = kappa J/s over the two variables, and its
-    # inversion the product of two one-variable sums.
-    separable = kappa_rows * jacobian_rows / s_rows
+    # with common = J_1 J_2 / (s_1 s_2 (1 - Q_12)). The first part is the product of
+    # rho_k J/s over the two variables, and its inversion the product of two
+    # one-variable sums.
 
-    upper, full = laplace.time_weights(zeta, weight, times, tops[window_of])
-    if separate_train:
-        # The weights of 2t on the contour of the window ending at 2T are half those of t.
-        train = 0.5 * (upper * transform[window_of]).sum(axis=-1).real
-    kinds = transforms.shape[1]
+    # Columns of values: bias, variance, training risk, then the bias of each level.
+    # All but the training risk without weight decay come from the grids.
     levels = problem.eigenvalues.size if per_level else 0
-    values = np.empty((times.size, kinds + levels))
-    block = max(1, LEVEL_BLOCK // ((kinds + levels) * full.shape[1]))
+    values = np.empty((times.size, 3 + levels))
+    paired = np.r_[0 : transforms.shape[1], 3 : 3 + levels]
+    block = max(1, LEVEL_BLOCK // ((3 + levels) * (2 * zeta.size - 1)))
     order = np.argsort(window_of, kind="stable")
     bounds = np.searchsorted(window_of[order], np.arange(count + 1))
     for window in range(count):
         members = order[bounds[window] : bounds[window + 1]]
         grids = transforms[window]
         if per_level:
-            # (level, row, column): R_1k R_2k (m_k xi_k/n) kappa_1 kappa_2 E_12 common.
-            shared = (rows[window].T * share[:, None])[:, :, None] * transforms[window, 0]
-            grids = np.concatenate([grids, shared * columns[window].T[:, None, :]])
+            # (level, row, column): (xi_k R_1k) ((m_k/n) R_2k) kappa_1 kappa_2 E_12 common.
+            shared = (problem.eigenvalues * rows[window]).T[:, :, None] * transforms[window, 0]
+            grids = np.concatenate([grids, shared * weighted_columns[window].T[:, None, :]])
+            separable_rows = reduced[window][:, None] * rho_rows[window]
+            separable_columns = columns_of(reduced)[window][:, None] * rho_columns[window]
         for start in range(0, members.size, block):
             part = members[start : start + block]
-            values[part] = laplace.invert_pair(grids, upper[part], full[part]).T
+            upper, full = laplace.time_weights(
+                zeta, weight, times[part], np.full(part.size, tops[window])
+            )
+            if separate_train:
+                # The weights of 2t on the contour of the window ending at 2T are half those of t.
+                values[part, 2] = 0.5 * (upper @ transform[window]).real
+            # The grids are T^2 F(s_1, s_2), so the weights drop their factors 1/T.
+            upper *= tops[window]
+            full *= tops[window]
+            values[np.ix_(part, paired)] = laplace.invert_pair(grids, upper, full).T
             if per_level:
-                first = (upper[part] * separable[window]) @ rows[window]
-                second = (full[part] * columns_of(separable)[window]) @ columns[window]
-                values[part, kinds:] += problem.energies * (first * second).real
-    bias, variance = values[:, 0], values[:, 1]
-    if not separate_train:
-        train = values[:, 2]
+                first = upper @ separable_rows
+                second = full @ separable_columns
+                values[part, 3:] += problem.energies * (first * second).real
+    bias, variance, train = values[:, 0], values[:, 1], values[:, 2]
     if not per_level:
         return bias, variance, train, None
-    return bias, variance, train, problem.collapse(values[:, kinds:])
+    return bias, variance, train, problem.collapse(values[:, 3:])
 
 
 def _clip_rounding(values, scale):
@@ -782,14 +803,26 @@ def _ridge_parts(problem, kappa, ridge):
     """
     kappa = np.atleast_1d(np.asarray(kappa, dtype=float))
     df2 = problem.df2(kappa)
-    inflation = 1 / (1 - df2 / problem.n)
+    # 1 - df_2/n is 0 exactly at the interpolation threshold, where every
+    # non-zero part of the bias and the variance is infinite and zero parts stay 0.
+    with np.errstate(divide="ignore"):
+        inflation = np.broadcast_to(1 / (1 - df2 / problem.n), kappa.shape)
+
+    def inflate(part):
+        return np.multiply(inflation, part, out=np.zeros_like(part), where=part != 0)
+
     inverse = 1 / (problem.eigenvalues + kappa[:, None])
     direct = problem.energies * (kappa[:, None] * inverse) ** 2
-    bias = inflation * direct.sum(axis=-1)
-    share = problem.masses * problem.eigenvalues * inverse**2 / problem.n
-    by_level = direct + share * bias[:, None]
-    variance = problem.noise * inflation * df2 / problem.n
-    train = (ridge / kappa) ** 2 * (problem.noise + bias + variance)
+    bias = inflate(direct.sum(axis=-1))
+    share = (problem.masses * inverse) * (problem.eigenvalues * inverse) / problem.n
+    spread = np.multiply(share, bias[:, None], out=np.zeros_like(share), where=share != 0)
+    by_level = direct + spread
+    variance = inflate(problem.noise * df2 / problem.n)
+    # The interpolant (ridge 0) fits every label: its training risk is 0 even
+    # where bias and variance diverge at the interpolation threshold.
+    total = problem.noise + bias + variance
+    factor = np.broadcast_to((ridge / kappa) ** 2, total.shape)
+    train = np.multiply(factor, total, out=np.zeros_like(total), where=factor > 0)
     return bias, variance, train, problem.collapse(by_level)
 
 
@@ -850,14 +883,14 @@ def _interpolation_ridge(problem):
         if lower < 1e-300:
             raise ArithmeticError("no interpolation ridge kappa_0 found above 1e-300")
     for _ in range(200):
-        middle = np.sqrt(lower * upper)
+        middle = np.sqrt(lower) * np.sqrt(upper)
         if excess(middle) > 0:
             lower = middle
         else:
             upper = middle
         if upper - lower <= 1e-15 * upper:
             break
-    return np.sqrt(lower * upper)
+    return np.sqrt(lower) * np.sqrt(upper)
 
 
 def ridge_risk(spectrum, target, n, ridge):

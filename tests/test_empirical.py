@@ -481,3 +481,34 @@ def test_zero_kernel_never_moves():
     risk = empirical_risk(s, target, 10, [0.0, 1.0, 1e10, np.inf])
     np.testing.assert_array_equal(risk.test, 1.2)
     np.testing.assert_array_equal(risk.train, 1.2)
+
+
+def test_tiny_eigenvalue_far_below_ridge_scale():
+    # h(u) = 1e-300 + u at d = 10, n = 1e6: the fixed point at s = 1e-50 lies
+    # 44 decades below its starting point. Degree 0 (rate 1e-300) is not learned
+    # by t = 1e50, and degree 1 (B = 10 directions) is fitted up to its share
+    # B/n of the unfitted energy, as in a least-squares fit: 1e-5.
+    s = spectrum(kernels.polynomial([1e-300, 1.0]), 10)
+    target = Target({0: 1.0, 1: 1.0}, noise=0.1)
+    risk = empirical_risk(s, target, 1e6, [1.0, 1e50])
+    assert risk.bias_by_degree[1, 0] == pytest.approx(1.0, rel=1e-9)
+    assert risk.bias_by_degree[1, 1] == pytest.approx(1e-5, rel=1e-4)
+
+
+def test_interpolant_train_is_zero_at_threshold():
+    # n one rounding step below the rank 65: bias and variance are infinite, but
+    # the interpolant still fits every training label.
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), 10)
+    risk = ridge_risk(s, Target({1: 1.0, 2: 0.5}, noise=0.1), 64.99999999999999, 0.0)
+    assert risk.train[0] == 0.0
+    assert risk.test[0] == np.inf
+
+
+def test_underflowing_tail_gives_finite_late_curves():
+    # At d = 2 and max_degree 100 the tail's Hilbert-Schmidt norm underflows, so
+    # its multiplicity is unbounded: the curves must still reach finite end values.
+    with pytest.warns(AsymptoticsWarning, match="below the float64 range"):
+        s = spectrum(kernels.exponential(), 2, max_degree=100)
+    risk = empirical_risk(s, Target({1: 1.0, 2: 0.5}, noise=0.1), 1000, [1e150, 1e200, np.inf])
+    assert np.isfinite(risk.test).all()
+    assert risk.test[1] == pytest.approx(risk.test[2], rel=1e-9)
