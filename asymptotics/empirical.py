@@ -703,7 +703,8 @@ def _invert(problem, times, window_of, windows, ridge, per_level=True):
     # R = 1/(xi + kappa), and rho = kappa R and xi R, which stay below about 1.
     rows = 1 / (problem.eigenvalues + kappa_rows[..., None])
     columns = 1 / (problem.eigenvalues + columns_of(kappa_rows)[..., None])
-    rho_rows, rho_columns = kappa_rows[..., None] * rows, columns_of(kappa_rows)[..., None] * columns
+    rho_rows = kappa_rows[..., None] * rows
+    rho_columns = columns_of(kappa_rows)[..., None] * columns
     weighted_columns = (problem.masses / problem.n) * columns
     # kappa_1 kappa_2 E_12 and Q_12 = (1/n) sum_k m_k xi_k R_1k R_2k.
     energy = (rho_rows * problem.energies) @ rho_columns.transpose(0, 2, 1)

@@ -122,13 +122,19 @@ for t in WINDOW[::4]:
     worst = max(worst, np.abs(values - exact).max())
 ok = worst <= 2 * BOUNDS[16]
 failed += not ok
-print(f"{'ok  ' if ok else 'FAIL'} two variables, M = 16: worst error {worst:.2e} <= {2 * BOUNDS[16]:.0e}")
+print(
+    f"{'ok  ' if ok else 'FAIL'} two variables, M = 16: worst error {worst:.2e} "
+    f"<= {2 * BOUNDS[16]:.0e}"
+)
 if failed:
     print(f"{failed} numerical case(s) failed", file=sys.stderr)
 report(
     [
-        ("zeta(u) in real and imaginary parts", sympy.expand(zeta.rewrite(sympy.exp)),
-         sympy.expand(perturb(expanded).rewrite(sympy.exp))),
+        (
+            "zeta(u) in real and imaginary parts",
+            sympy.expand(zeta.rewrite(sympy.exp)),
+            sympy.expand(perturb(expanded).rewrite(sympy.exp)),
+        ),
         ("zeta(0)", expanded.subs(u, 0), perturb(m * (1 - sympy.sin(a)))),
         ("zeta(-u) = conj zeta(u)", expanded.subs(u, -u), perturb(sympy.conjugate(expanded))),
         ("zeta'(u)", sympy.diff(expanded, u), perturb(derivative)),
