@@ -23,6 +23,7 @@ training set.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -47,6 +48,10 @@ ABSOLUTE_ACCURACY = 1e-9
 # per-window transforms are summed with each time's weights: 2^21 complex
 # numbers, 32 MB.
 LEVEL_BLOCK = 2**21
+
+# Largest finite time inverted: the training risk is an inversion at 2t, and the
+# contour of its window ends at up to 2t.
+LARGEST_TIME = 1e307
 
 # Newton iterations allowed per contour node before sub-stepping takes over.
 NEWTON_ITERATIONS = 40
@@ -155,6 +160,8 @@ class _Problem:
         so as an estimate of the largest eigenvalue it errs on the high side.
         """
         top = self.eigenvalues.max()
+        if top == 0:
+            return 0.0  # the zero kernel: K/n = 0
         weights = self.masses * self.eigenvalues / self.n
 
         def slope(v):
@@ -210,6 +217,10 @@ class _Problem:
     def _edge_below_rank(self):
         """Smallest non-zero edge of ``K/n`` when the rank is below ``n`` (see smallest_rate)."""
         smallest = self.eigenvalues[self.masses > 0].min()
+        if smallest < np.finfo(float).tiny:
+            # An eigenvalue below the normal float64 range (0 or subnormal, its mass
+            # kept) leaves an edge that float64 cannot resolve: no late shortcut.
+            return 0.0
         # Bisection in the distance delta = kappa + xi_min, geometric because
         # the root can lie close to the pole at -xi_min when n is far above the rank.
         lower, upper = smallest / 2, smallest
@@ -238,7 +249,17 @@ class _Problem:
         return (self.masses * ratio / (self.eigenvalues + kappa)).sum(axis=-1)
 
     def s_of_kappa(self, kappa):
-        """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
+        """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``.
+
+        NOTE: with ``n`` at or within about ``1e-10 n`` of the rank of a
+        finite-rank kernel, ``1 - df_1/n`` cancels to rounding for ridges below
+        about ``1e-30`` (or times beyond ``1e30``), and ``kappa`` stops at about
+        ``1e-18`` instead of falling further. Risks there are then too small,
+        by orders of magnitude and without a warning (measured: test risk
+        ``4.5e14`` against ``5e17`` at ridge ``1e-40``, ``h(u) = 0.2 + u +
+        u^2/2``, ``d = 10``, ``n = 65``). Writing ``1 - df_1/n`` as
+        ``(n - r)/n + (kappa/n) sum_k B_k/(xi_k + kappa)`` would remove it.
+        """
         inverse = 1 / (self.eigenvalues + kappa[..., None])
         df1 = inverse @ self.masses
         # xi/(xi + kappa) first: inverse^2 alone overflows for xi + kappa below 1e-154.
@@ -605,6 +626,11 @@ def _flow(problem, times, nodes, ridge, step_size):
             f"{math.ceil(least_top / laplace.WINDOW_RATIO / step_size)} steps is outside the "
             f"range of the {nodes}-node contour; got {times.min() / step_size:g} steps"
         )
+    if times.max() > LARGEST_TIME:
+        raise ValueError(
+            f"finite t above {LARGEST_TIME:g} is outside the range of the inversion (the "
+            f"training risk needs 2t), got t = {times.max():g}; use t = inf for the end point"
+        )
     tops, window_of = laplace.windows(times, least_top=least_top)
     other = _check_node(nodes)
     main, second = _solve_windows(problem, (nodes, other), tops, ridge, step_size)
@@ -931,6 +957,8 @@ def ridge_risk(spectrum, target, n, ridge):
     >>> ridge_risk(s, Target({1: 1.0}), n=[[50], [100]], ridge=[0.0, 1e-3, 1e-2]).test.shape
     (2, 3)
     """
+    for name, value in (("n", n), ("ridge", ridge)):
+        _check_real(value, name)
     try:
         sizes, ridges = np.broadcast_arrays(
             np.atleast_1d(np.asarray(n, dtype=float)), np.atleast_1d(np.asarray(ridge, dtype=float))
@@ -968,6 +996,17 @@ def ridge_risk(spectrum, target, n, ridge):
         sizes,
         by_degree,
     )
+
+
+def _check_real(value, name):
+    """Raise ``TypeError`` unless ``value`` is a real number or an array of them (not bool)."""
+    array = np.asarray(value)
+    if array.dtype.kind == "O":
+        real = all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in array.flat)
+    else:
+        real = array.dtype.kind in "iuf"
+    if not real:
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
 
 
 def _ridge_at(problem, ridges):

@@ -121,7 +121,7 @@ def windows(times, ratio=WINDOW_RATIO, least_top=0.0):
     times = np.asarray(times, dtype=float)
     ascending = np.sort(times)
     if ascending.size and not (
-        np.isfinite(ascending[-1]) and ascending[0] > 0 and ascending[0] * ratio >= least_top
+        np.isfinite(ascending[-1]) and ascending[0] > 0 and ascending[0] >= least_top / ratio
     ):
         raise ValueError(
             f"times must be finite, > 0 and >= least_top / ratio = {least_top / ratio:g}; "

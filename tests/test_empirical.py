@@ -512,3 +512,35 @@ def test_underflowing_tail_gives_finite_late_curves():
     risk = empirical_risk(s, Target({1: 1.0, 2: 0.5}, noise=0.1), 1000, [1e150, 1e200, np.inf])
     assert np.isfinite(risk.test).all()
     assert risk.test[1] == pytest.approx(risk.test[2], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("n", "ridge", "name"),
+    [(True, 0.1, "n"), (100, "0.1", "ridge"), (100, None, "ridge"), (100, 0.1 + 1j, "ridge")],
+)
+def test_ridge_risk_rejects_non_real(exponential_20, n, ridge, name):
+    with pytest.raises(TypeError, match=f"{name} must be a real number"):
+        ridge_risk(exponential_20, TARGET, n, ridge)
+
+
+def test_zero_kernel_descent_never_moves():
+    s = spectrum(kernels.polynomial([0.0]), 10)
+    risk = empirical_risk(s, Target({1: 1.0}, noise=0.2), 10, [10.0], step_size=1.0)
+    np.testing.assert_array_equal(risk.test, 1.2)
+
+
+def test_time_beyond_inversion_range_rejected():
+    # Rank 65 = n: no late shortcut, and the training risk would need 2t > 2e307.
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), 10)
+    with pytest.raises(ValueError, match="use t = inf"):
+        empirical_risk(s, Target({1: 1.0}, noise=0.1), 65, [1e308])
+
+
+def test_subnormal_eigenvalues_skip_late_shortcut():
+    # exponential() at d = 2 to degree 200 has eigenvalues below the float64 range
+    # whose masses survive as subnormals; at n = 1e15 the curve is the oracle's.
+    with pytest.warns(AsymptoticsWarning):
+        s = spectrum(kernels.exponential(), 2, max_degree=200)
+    target = Target({1: 1.0}, noise=0.2)
+    risk = empirical_risk(s, target, 1e15, [1.0, 10.0])
+    np.testing.assert_allclose(risk.test, oracle_risk(s, target, [1.0, 10.0]), rtol=1e-9)
