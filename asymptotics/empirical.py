@@ -134,6 +134,16 @@ class _Problem:
         self.noise = target.noise
         self.rank = _rank(spectrum)
         self.finite_rank = spectrum.tail_trace == 0
+        # For a finite rank r <= 2n, 1 - df_1/n and 1 - df_2/n are formed as
+        # (n - r)/n plus sums of positive terms (see fractions), which keeps them
+        # accurate when n is at or next to r; B_k are the exact multiplicities.
+        self._counts = None
+        if self.finite_rank and self.rank <= 2 * self.n:
+            degrees = len(spectrum.multiplicities)
+            self._counts = np.zeros_like(eigenvalues)
+            self._counts[:degrees] = np.where(
+                eigenvalues[:degrees] > 0, np.asarray(spectrum.multiplicities, dtype=float), 0.0
+            )
         self.spectrum = spectrum
         # Energy on degrees with a zero eigenvalue is never learned: it acts as noise.
         self.unlearnable = float(energies[eigenvalues == 0].sum())
@@ -199,13 +209,13 @@ class _Problem:
             return self._edge_below_rank()
         kappa0 = _interpolation_ridge(self)
         lower, upper = kappa0, kappa0
-        while self.df2(lower) < self.n:
+        while self.fractions(np.array(lower))[1] > 0:
             lower /= 16
             if lower < 1e-300:
                 return 0.0
         for _ in range(200):
             middle = np.sqrt(lower) * np.sqrt(upper)
-            if self.df2(middle) > self.n:
+            if self.fractions(np.array(middle))[1] < 0:
                 lower = middle
             else:
                 upper = middle
@@ -224,13 +234,13 @@ class _Problem:
         # Bisection in the distance delta = kappa + xi_min, geometric because
         # the root can lie close to the pole at -xi_min when n is far above the rank.
         lower, upper = smallest / 2, smallest
-        while self.df2(lower - smallest) < self.n:
+        while self.fractions(np.array(lower - smallest))[1] > 0:
             lower /= 16
             if lower < 1e-15 * smallest:
                 return 0.0
         for _ in range(200):
             middle = np.sqrt(lower) * np.sqrt(upper)
-            if self.df2(middle - smallest) > self.n:
+            if self.fractions(np.array(middle - smallest))[1] < 0:
                 lower = middle
             else:
                 upper = middle
@@ -248,23 +258,63 @@ class _Problem:
         ratio = self.eigenvalues / (self.eigenvalues + kappa)
         return (self.masses * ratio / (self.eigenvalues + kappa)).sum(axis=-1)
 
-    def s_of_kappa(self, kappa):
-        """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``.
+    def fractions(self, kappa):
+        """``1 - df_1(kappa)/n`` and ``1 - df_2(kappa)/n`` for each entry of ``kappa``.
 
-        NOTE: with ``n`` at or within about ``1e-10 n`` of the rank of a
-        finite-rank kernel, ``1 - df_1/n`` cancels to rounding for ridges below
-        about ``1e-30`` (or times beyond ``1e30``), and ``kappa`` stops at about
-        ``1e-18`` instead of falling further. Risks there are then too small,
-        by orders of magnitude and without a warning (measured: test risk
-        ``4.5e14`` against ``5e17`` at ridge ``1e-40``, ``h(u) = 0.2 + u +
-        u^2/2``, ``d = 10``, ``n = 65``). Writing ``1 - df_1/n`` as
-        ``(n - r)/n + (kappa/n) sum_k B_k/(xi_k + kappa)`` would remove it.
+        In general these are formed directly. For a finite rank ``r <= 2n``
+        the levels are split by ``xi_k > |kappa|`` ("above", rank ``r_a``), and
+        with ``rho_k = kappa/(xi_k + kappa)``, ``sigma_k = xi_k/(xi_k + kappa)``
+        and the multiplicities ``B_k`` they are
+
+            (n - r_a)/n + (1/n) [sum_above B_k rho_k - sum_below B_k sigma_k],
+            (n - r_a)/n + (1/n) [sum_above B_k rho_k (2 - rho_k) - sum_below B_k sigma_k^2].
+
+        Every sum has small terms, so nothing cancels when ``n`` is at or next
+        to ``r_a``, where the direct form loses every digit.
         """
         inverse = 1 / (self.eigenvalues + kappa[..., None])
-        df1 = inverse @ self.masses
-        # xi/(xi + kappa) first: inverse^2 alone overflows for xi + kappa below 1e-154.
-        df2 = (inverse * (self.eigenvalues * inverse)) @ self.masses
-        return kappa * (1 - df1 / self.n), 1 - df2 / self.n
+        if self._counts is None:
+            df1 = inverse @ self.masses
+            # xi/(xi + kappa) first: inverse^2 alone overflows for xi + kappa below 1e-154.
+            df2 = (inverse * (self.eigenvalues * inverse)) @ self.masses
+            return 1 - df1 / self.n, 1 - df2 / self.n
+        rho = kappa[..., None] * inverse
+        sigma = self.eigenvalues * inverse
+        above = self.eigenvalues > np.abs(kappa)[..., None]
+        gap = (self.n - above @ self._counts) / self.n
+        first = np.where(above, rho, -sigma) @ self._counts
+        second = np.where(above, rho * (2 - rho), -sigma * sigma) @ self._counts
+        return gap + first / self.n, gap + second / self.n
+
+    def overlap_complement(self, kappa_rows, kappa_columns, overlap):
+        """``1 - Q_12`` for the grids of each window.
+
+        ``Q_12 = (1/n) sum_k B_k sigma_1k sigma_2k``. With the split of
+        :meth:`fractions`, made once per window at its real node, this is
+        ``(n - r_a)/n + (1/n) [sum_above B_k (rho_1k + rho_2k - rho_1k rho_2k)
+        - sum_below B_k sigma_1k sigma_2k]``.
+        """
+        if self._counts is None:
+            return 1 - overlap
+        rows = 1 / (self.eigenvalues + kappa_rows[..., None])
+        columns = 1 / (self.eigenvalues + kappa_columns[..., None])
+        rho_rows, rho_columns = kappa_rows[..., None] * rows, kappa_columns[..., None] * columns
+        sigma_rows, sigma_columns = self.eigenvalues * rows, self.eigenvalues * columns
+        above = self.eigenvalues > np.abs(kappa_rows[:, :1])  # (window, level)
+        counts_above = np.where(above, self._counts, 0.0)[:, None, :]
+        counts_below = np.where(above, 0.0, self._counts)[:, None, :]
+        gap = (self.n - (above @ self._counts))[:, None, None] / self.n
+        singles = (rho_rows * counts_above).sum(axis=-1)[:, :, None] + (
+            rho_columns * counts_above
+        ).sum(axis=-1)[:, None, :]
+        both = (rho_rows * counts_above) @ rho_columns.transpose(0, 2, 1)
+        below = (sigma_rows * counts_below) @ sigma_columns.transpose(0, 2, 1)
+        return gap + (singles - both - below) / self.n
+
+    def s_of_kappa(self, kappa):
+        """``s(kappa) = kappa (1 - df_1/n)`` and its derivative ``1 - df_2/n``."""
+        first, second = self.fractions(kappa)
+        return kappa * first, second
 
     def solve_real(self, s):
         """``kappa(s)`` for real ``s > 0`` by Newton's method from the right.
@@ -736,7 +786,8 @@ def _invert(problem, times, window_of, windows, ridge, per_level=True):
     energy = (rho_rows * problem.energies) @ rho_columns.transpose(0, 2, 1)
     overlap = (problem.eigenvalues * rows) @ weighted_columns.transpose(0, 2, 1)
     reduced = jacobian_rows / (s_rows * tops[:, None])
-    common = reduced[:, :, None] * columns_of(reduced)[:, None, :] / (1 - overlap)
+    complement = problem.overlap_complement(kappa_rows, columns_of(kappa_rows), overlap)
+    common = reduced[:, :, None] * columns_of(reduced)[:, None, :] / complement
     transforms = [energy * common, problem.noise * overlap * common]
     if not separate_train:
         kappas = kappa_rows[:, :, None] * columns_of(kappa_rows)[:, None, :]
@@ -833,7 +884,7 @@ def _ridge_parts(problem, kappa, ridge):
     # 1 - df_2/n is 0 exactly at the interpolation threshold, where every
     # non-zero part of the bias and the variance is infinite and zero parts stay 0.
     with np.errstate(divide="ignore"):
-        inflation = np.broadcast_to(1 / (1 - df2 / problem.n), kappa.shape)
+        inflation = np.broadcast_to(1 / problem.fractions(kappa)[1], kappa.shape)
 
     def inflate(part):
         return np.multiply(inflation, part, out=np.zeros_like(part), where=part != 0)
@@ -901,7 +952,8 @@ def _interpolation_ridge(problem):
     n = problem.n
 
     def excess(kappa):
-        return (problem.masses / (problem.eigenvalues + kappa)).sum() - n
+        # df_1(kappa) - n
+        return -n * float(problem.fractions(np.array(kappa))[0])
 
     upper = problem.masses.sum() / n
     lower = upper

@@ -495,13 +495,47 @@ def test_tiny_eigenvalue_far_below_ridge_scale():
     assert risk.bias_by_degree[1, 1] == pytest.approx(1e-5, rel=1e-4)
 
 
-def test_interpolant_train_is_zero_at_threshold():
-    # n one rounding step below the rank 65: bias and variance are infinite, but
-    # the interpolant still fits every training label.
+def test_interpolant_one_rounding_step_below_rank():
+    # n = r - e with e = 1.4e-14 below the rank r = 65: to leading order in e the
+    # variance is sigma^2 n / e (1 - df_2/n = e/n at kappa_0), and the interpolant
+    # still fits every training label.
     s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), 10)
-    risk = ridge_risk(s, Target({1: 1.0, 2: 0.5}, noise=0.1), 64.99999999999999, 0.0)
+    n = 64.99999999999999
+    risk = ridge_risk(s, Target({1: 1.0, 2: 0.5}, noise=0.1), n, 0.0)
     assert risk.train[0] == 0.0
-    assert risk.test[0] == np.inf
+    assert risk.variance[0] == pytest.approx(0.1 * n / (65 - n), rel=1e-6)
+
+
+def test_ridge_at_rank_matches_high_precision():
+    # Reference: the same fixed point and risk formulas in 80-digit mpmath, in the
+    # direct form 1 - df_1/n, where float64 cancels to rounding at n = rank = 65.
+    import mpmath
+
+    s = spectrum(kernels.polynomial([0.2, 1.0, 0.5]), 10)
+    target = Target({1: 1.0, 2: 0.5}, noise=0.1)
+    ridges = [1e-20, 1e-40]
+    risk = ridge_risk(s, target, 65, ridges)
+    with mpmath.workdps(80):
+        xi = [mpmath.mpf(float(x)) for x in s.eigenvalues]
+        counts = s.multiplicities
+        n = mpmath.mpf(65)
+        for ridge, test in zip(ridges, risk.test):
+            lam = mpmath.mpf(ridge)
+
+            def excess(kappa):
+                return kappa * (1 - sum(b * x / (x + kappa) for b, x in zip(counts, xi)) / n) - lam
+
+            lower, upper = lam, mpmath.mpf(1)  # excess < 0 below the root, > 0 above
+            for _ in range(300):
+                middle = mpmath.sqrt(lower * upper)
+                lower, upper = (lower, middle) if excess(middle) > 0 else (middle, upper)
+            kappa = upper
+            df2 = sum(b * x**2 / (x + kappa) ** 2 for b, x in zip(counts, xi))
+            inflation = 1 / (1 - df2 / n)
+            energies = {1: mpmath.mpf(1), 2: mpmath.mpf("0.5")}
+            bias = inflation * sum(e * (kappa / (xi[k] + kappa)) ** 2 for k, e in energies.items())
+            reference = mpmath.mpf("0.1") * (1 + inflation * df2 / n) + bias
+            assert test == pytest.approx(float(reference), rel=1e-9)
 
 
 def test_underflowing_tail_gives_finite_late_curves():
