@@ -51,7 +51,7 @@ LEVEL_BLOCK = 2**21
 
 # Largest finite time inverted: the training risk is an inversion at 2t, and the
 # contour of its window ends at up to 2t.
-LARGEST_TIME = 1e307
+MAX_FINITE_TIME = 1e307
 
 # Newton iterations allowed per contour node before sub-stepping takes over.
 NEWTON_ITERATIONS = 40
@@ -225,7 +225,7 @@ class _Problem:
         return max(-float(value), 0.0)
 
     def _edge_below_rank(self):
-        """Smallest non-zero edge of ``K/n`` when the rank is below ``n`` (see smallest_rate)."""
+        """Return the smallest non-zero edge of ``K/n`` when the rank is below ``n``."""
         smallest = self.eigenvalues[self.masses > 0].min()
         if smallest < np.finfo(float).tiny:
             # An eigenvalue below the normal float64 range (0 or subnormal, its mass
@@ -259,7 +259,7 @@ class _Problem:
         return (self.masses * ratio / (self.eigenvalues + kappa)).sum(axis=-1)
 
     def fractions(self, kappa):
-        """``1 - df_1(kappa)/n`` and ``1 - df_2(kappa)/n`` for each entry of ``kappa``.
+        """Return ``1 - df_1(kappa)/n`` and ``1 - df_2(kappa)/n`` for each entry of ``kappa``.
 
         In general these are formed directly. For a finite rank ``r <= 2n``
         the levels are split by ``xi_k > |kappa|`` ("above", rank ``r_a``), and
@@ -286,8 +286,8 @@ class _Problem:
         second = np.where(above, rho * (2 - rho), -sigma * sigma) @ self._counts
         return gap + first / self.n, gap + second / self.n
 
-    def overlap_complement(self, kappa_rows, kappa_columns, overlap):
-        """``1 - Q_12`` for the grids of each window.
+    def overlap_complement(self, kappa_rows, kappa_columns, rows, columns, overlap):
+        """Return ``1 - Q_12`` for the grids of each window, given ``R = 1/(xi + kappa)``.
 
         ``Q_12 = (1/n) sum_k B_k sigma_1k sigma_2k``. With the split of
         :meth:`fractions`, made once per window at its real node, this is
@@ -296,8 +296,6 @@ class _Problem:
         """
         if self._counts is None:
             return 1 - overlap
-        rows = 1 / (self.eigenvalues + kappa_rows[..., None])
-        columns = 1 / (self.eigenvalues + kappa_columns[..., None])
         rho_rows, rho_columns = kappa_rows[..., None] * rows, kappa_columns[..., None] * columns
         sigma_rows, sigma_columns = self.eigenvalues * rows, self.eigenvalues * columns
         above = self.eigenvalues > np.abs(kappa_rows[:, :1])  # (window, level)
@@ -363,7 +361,7 @@ class _Problem:
         return kappa
 
     def _step(self, s_from, kappa_from, slope_from, s_to, depth=0):
-        """``kappa(s_to)`` and ``ds/dkappa`` there, from ``kappa(s_from)`` and its slope."""
+        """Continue ``kappa`` from ``s_from`` to ``s_to``; return it and ``ds/dkappa`` there."""
         kappa, slope, ok = self._newton(s_from, kappa_from, slope_from, s_to)
         if ok.all():
             return kappa, slope
@@ -385,7 +383,7 @@ class _Problem:
         return kappa, slope
 
     def _newton(self, s_from, kappa_from, slope_from, s_to):
-        """Tangent predictor, then Newton steps; the residual is checked before the last step.
+        """Take a tangent predictor, then Newton steps, checking the residual before the last step.
 
         Newton's method converges quadratically, so once a step is below
         ``1e-8 |kappa|`` the next one is at rounding level: it is taken without
@@ -631,13 +629,13 @@ def whole_steps(times, step_size):
     return rounded
 
 
-def _check_node(nodes):
-    """Node count of the second inversion: 4 more, or 4 fewer above 20 where rounding dominates."""
+def _second_node_count(nodes):
+    """Return the node count of the check: 4 more, or 4 fewer above 20 where rounding dominates."""
     return nodes + 4 if nodes <= 20 else nodes - 4
 
 
 def _least_top(nodes, step_size):
-    """Smallest window end for gradient descent: ``eta Im(w) < pi`` at every node ``w = zeta/T``.
+    """Return the smallest window end for gradient descent: ``eta Im(w) < pi`` at every node.
 
     The map ``w -> (exp(eta w) - 1)/eta`` wraps the contour once around the
     spectrum only while ``eta Im(w) < pi``; both node counts must satisfy it.
@@ -646,13 +644,13 @@ def _least_top(nodes, step_size):
         return 0.0
     highest = max(
         laplace.hyperbola_nodes(count)[0].imag.max()
-        for count in (nodes, _check_node(nodes))
+        for count in (nodes, _second_node_count(nodes))
     )
     return step_size * highest / np.pi * (1 + 1e-12)
 
 
 def _contour(zeta, tops, step_size):
-    """Nodes ``s`` and Jacobians ``ds/dw`` of each window, from ``w = zeta / T``."""
+    """Return the nodes ``s`` and Jacobians ``ds/dw`` of each window, from ``w = zeta / T``."""
     w = zeta[None, :] / tops[:, None]
     if step_size is None:
         return w, np.ones_like(w)
@@ -676,13 +674,13 @@ def _flow(problem, times, nodes, ridge, step_size):
             f"{math.ceil(least_top / laplace.WINDOW_RATIO / step_size)} steps is outside the "
             f"range of the {nodes}-node contour; got {times.min() / step_size:g} steps"
         )
-    if times.max() > LARGEST_TIME:
+    if times.max() > MAX_FINITE_TIME:
         raise ValueError(
-            f"finite t above {LARGEST_TIME:g} is outside the range of the inversion (the "
+            f"finite t above {MAX_FINITE_TIME:g} is outside the range of the inversion (the "
             f"training risk needs 2t), got t = {times.max():g}; use t = inf for the end point"
         )
     tops, window_of = laplace.windows(times, least_top=least_top)
-    other = _check_node(nodes)
+    other = _second_node_count(nodes)
     main, second = _solve_windows(problem, (nodes, other), tops, ridge, step_size)
     values = _invert(problem, times, window_of, main, ridge)
     checked = _window_ends(times, window_of, tops.size)
@@ -699,7 +697,7 @@ def _flow(problem, times, nodes, ridge, step_size):
 
 
 def _window_ends(times, window_of, count):
-    """Indices of the smallest and the largest time of each of the ``count`` windows."""
+    """Return the indices of the smallest and the largest time of each of ``count`` windows."""
     order = np.lexsort((times, window_of))
     starts = np.searchsorted(window_of[order], np.arange(count))
     ends = np.append(starts[1:], times.size) - 1
@@ -753,8 +751,8 @@ def _invert(problem, times, window_of, windows, ridge, per_level=True):
 
     The fixed point and the two-variable transforms are evaluated once per
     window, on ``M`` upper nodes against ``2M - 1`` contour nodes. Each time then
-    costs two small matrix products, and one more per level for the split by
-    degree.
+    costs a few small matrix products, whose size grows with the number of levels
+    for the split by degree.
     """
     zeta, weight, tops, s, jacobian, kappa = windows
     count = tops.size
@@ -786,7 +784,9 @@ def _invert(problem, times, window_of, windows, ridge, per_level=True):
     energy = (rho_rows * problem.energies) @ rho_columns.transpose(0, 2, 1)
     overlap = (problem.eigenvalues * rows) @ weighted_columns.transpose(0, 2, 1)
     reduced = jacobian_rows / (s_rows * tops[:, None])
-    complement = problem.overlap_complement(kappa_rows, columns_of(kappa_rows), overlap)
+    complement = problem.overlap_complement(
+        kappa_rows, columns_of(kappa_rows), rows, columns, overlap
+    )
     common = reduced[:, :, None] * columns_of(reduced)[:, None, :] / complement
     transforms = [energy * common, problem.noise * overlap * common]
     if not separate_train:

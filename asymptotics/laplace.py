@@ -56,7 +56,7 @@ STEP_TIMES_NODES = 1.47
 
 
 def hyperbola_nodes(nodes=DEFAULT_NODES):
-    """Reduced nodes and weights of the hyperbolic rule for a window ending at ``T = 1``.
+    """Return the reduced nodes and weights of the hyperbolic rule for a window ending at 1.
 
     Parameters
     ----------
@@ -141,7 +141,7 @@ def windows(times, ratio=WINDOW_RATIO, least_top=0.0):
 
 
 def time_weights(zeta, weight, t, top):
-    """Quadrature weights ``(1/T) w_j e^{zeta_j t/T}`` of each time on its window's contour.
+    """Return the weights ``(1/T) w_j e^{zeta_j t/T}`` of each time on its window's contour.
 
     Parameters
     ----------
@@ -175,7 +175,7 @@ def time_weights(zeta, weight, t, top):
 
 
 def invert(values, zeta, weight, t, top):
-    """One-variable inversion from ``F(zeta_j / T)`` on the upper nodes of each time's window.
+    """Invert one variable from ``F(zeta_j / T)`` on the upper nodes of each time's window.
 
     Parameters
     ----------
@@ -204,7 +204,7 @@ def invert(values, zeta, weight, t, top):
 
 
 def invert_pair(values, upper, full):
-    """Two-variable inversion at ``(t, t)`` for times sharing one window.
+    """Invert two variables at ``(t, t)`` for times sharing one window.
 
     ``F(conj s_1, conj s_2) = conj F(s_1, s_2)`` makes the lower rows the
     conjugates of the upper ones, so only the ``M`` upper rows against the
