@@ -317,6 +317,19 @@ def summarise_errors(errors, values, reference, logged=False):
     }
 
 
+def spectrum_row(d, max_degree, method, seconds, values, reference, log_values=None):
+    """Return one row of table 2: the method, its time and its errors against ``reference``.
+
+    ``log_values`` are the logarithms of ``values`` where the method keeps them
+    (the package's float64 path), for eigenvalues below the float64 range.
+    """
+    errors = relative_errors(values, log_values, reference)
+    logged = log_values is not None
+    return {"d": d, "max_degree": max_degree, "method": method, "seconds": seconds} | (
+        summarise_errors(errors, values, reference, logged=logged)
+    )
+
+
 def measure_spectra(config, notes):
     rows = []
     for d, max_degree in config["spectrum_cases"]:
@@ -332,34 +345,25 @@ def measure_spectra(config, notes):
             )
             notes.extend(f"d={d}, max_degree={max_degree}: {m}" for m in messages)
             values = [float(x) for x in double.eigenvalues]
-            errors = relative_errors(values, double.log_eigenvalues, reference)
             rows.append(
-                {"d": d, "max_degree": max_degree, "method": "package float64", "seconds": seconds}
-                | summarise_errors(errors, values, reference, logged=True)
-            )
+                spectrum_row(d, max_degree, "package float64", seconds, values, reference,
+                             double.log_eigenvalues)
+            )  # fmt: skip
 
             seconds, (precise, _) = timed(
                 lambda: quietly(lambda: spectrum(KERNEL, d, max_degree, digits=PACKAGE_DIGITS))
             )
             values = list(precise.eigenvalues)
-            errors = relative_errors(values, None, reference)
-            rows.append(
-                {"d": d, "max_degree": max_degree, "method": f"package {PACKAGE_DIGITS} digits",
-                 "seconds": seconds}
-                | summarise_errors(errors, values, reference)
-            )  # fmt: skip
+            method = f"package {PACKAGE_DIGITS} digits"
+            rows.append(spectrum_row(d, max_degree, method, seconds, values, reference))
 
             nodes = quadrature_nodes(max_degree)
             seconds, values = timed(
                 lambda: gegenbauer_quadrature(KERNEL.function, d, max_degree, nodes)
             )
             values = [float(v) for v in values]
-            errors = relative_errors(values, None, reference)
-            rows.append(
-                {"d": d, "max_degree": max_degree, "method": f"quadrature ({nodes} nodes)",
-                 "seconds": seconds}
-                | summarise_errors(errors, values, reference)
-            )  # fmt: skip
+            method = f"quadrature ({nodes} nodes)"
+            rows.append(spectrum_row(d, max_degree, method, seconds, values, reference))
             rows[-3]["reference_s"] = reference_seconds
     return rows
 

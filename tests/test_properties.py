@@ -128,6 +128,15 @@ def problems(draw):
     return description, d, spec, target
 
 
+def _assert_risks_valid(risk, target):
+    """Check that no risk is NaN or negative and that the test risk is at least the noise."""
+    for name in ("test", "train", "bias", "variance"):
+        values = getattr(risk, name)
+        assert not np.isnan(values).any(), name
+        assert np.all(values >= 0), name
+    assert np.all(risk.test >= target.noise)
+
+
 def _run_quietly(function, *args):
     """Call ``function``; skip the example when the package reports it cannot be accurate.
 
@@ -228,11 +237,7 @@ def test_empirical_risk_valid_values(problem, n, t):
     _, _, spec, target = problem
     order = np.sort(np.asarray(t, dtype=float))
     risk = _run_quietly(empirical_risk, spec, target, n, order)
-    for name in ("test", "train", "bias", "variance"):
-        values = getattr(risk, name)
-        assert not np.isnan(values).any(), name
-        assert np.all(values >= 0), name
-    assert np.all(risk.test >= target.noise)
+    _assert_risks_valid(risk, target)
     slack = ABSOLUTE_ACCURACY * (target.noise + target.total_energy)
     assert np.all(np.diff(risk.train) <= slack)
 
@@ -242,11 +247,7 @@ def test_ridge_risk_valid_values(problem, n, ridges):
     """Ridge risks are finite-or-infinite, never NaN or negative, and test ``>= noise``."""
     _, _, spec, target = problem
     risk = _run_quietly(ridge_risk, spec, target, n, ridges)
-    for name in ("test", "train", "bias", "variance"):
-        values = getattr(risk, name)
-        assert not np.isnan(values).any(), name
-        assert np.all(values >= 0), name
-    assert np.all(risk.test >= target.noise)
+    _assert_risks_valid(risk, target)
 
 
 @given(problems(), st.lists(st.floats(0, 1), min_size=1, max_size=5))
